@@ -1,0 +1,78 @@
+"""Reconstruction losses with input checks: MSE, BCE, L1 and a weighted sum of them.
+
+Each takes `(x_hat, x)` (reconstruction first, as torch's losses take `(input, target)`) and
+returns the mean over all elements. Bad input fails loudly instead of producing a silent NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import torch
+import torch.nn.functional as F
+
+Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def check_pair(x_hat: torch.Tensor, x: torch.Tensor, name: str = "loss") -> None:
+    """Raise if `x_hat` and `x` are not tensors of one shape with finite values."""
+    for arg, value in (("x_hat", x_hat), ("x", x)):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name}: {arg} must be a torch.Tensor, got {type(value).__name__}")
+    if x_hat.shape != x.shape:
+        raise ValueError(
+            f"{name}: x_hat and x must have the same shape, got {tuple(x_hat.shape)} and"
+            f" {tuple(x.shape)}"
+        )
+    for arg, value in (("x_hat", x_hat), ("x", x)):
+        bad = ~torch.isfinite(value.detach())
+        if bad.any():
+            raise ValueError(
+                f"{name}: {arg} must be finite, got {int(bad.sum())} NaN or infinite value(s)"
+            )
+
+
+def mse(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Mean squared error: the negative log-likelihood of a Gaussian decoder, up to constants."""
+    check_pair(x_hat, x, "mse")
+    return F.mse_loss(x_hat, x)
+
+
+def l1(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Mean absolute error: the negative log-likelihood of a Laplace decoder, up to constants."""
+    check_pair(x_hat, x, "l1")
+    return F.l1_loss(x_hat, x)
+
+
+def bce(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy; both `x_hat` (e.g. a Sigmoid output) and `x` must lie in [0, 1]."""
+    check_pair(x_hat, x, "bce")
+    for arg, value in (("x_hat", x_hat), ("x", x)):
+        low, high = float(value.detach().min()), float(value.detach().max())
+        if low < 0.0 or high > 1.0:
+            raise ValueError(
+                f"bce: {arg} must lie in [0, 1], got values in [{low:.4g}, {high:.4g}];"
+                " use a Sigmoid output and data scaled to [0, 1], or another loss"
+            )
+    return F.binary_cross_entropy(x_hat, x)
+
+
+LOSSES: dict[str, Loss] = {"mse": mse, "bce": bce, "l1": l1}
+
+
+def weighted_sum(weights: Mapping[str, float]) -> Loss:
+    """A loss `sum(w * LOSSES[name](x_hat, x))`, e.g. `weighted_sum({"mse": 1.0, "l1": 0.5})`."""
+    if not weights:
+        raise ValueError("weights must name at least one loss, got an empty mapping")
+    for name, weight in weights.items():
+        if name not in LOSSES:
+            raise ValueError(f"weights: unknown loss {name!r}, expected one of {list(LOSSES)}")
+        if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
+            raise ValueError(f"weights[{name!r}] must be a non-negative number, got {weight!r}")
+    terms = dict(weights)
+
+    def loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        return sum(weight * LOSSES[name](x_hat, x) for name, weight in terms.items())
+
+    loss.__name__ = " + ".join(f"{w:g}·{name}" for name, w in terms.items())
+    return loss

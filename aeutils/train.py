@@ -1,0 +1,260 @@
+"""One training loop (`fit`) with a progress bar, loss history, early stopping and checkpoints.
+
+Batches are sliced from tensors held in memory (see `aeutils.data.batches`). Checkpoints are
+written atomically (a temporary file, then a rename) and read back with `weights_only=True`.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .data import batches
+from .losses import Loss, mse
+from .runtime import pick_device
+
+CHECKPOINT_FORMAT = "aeutils-checkpoint-1"
+
+try:  # widget bars in Jupyter when ipywidgets is there (tqdm.auto decides); text bars otherwise
+    import ipywidgets  # noqa: F401
+    from tqdm.auto import tqdm
+except ImportError:
+    from tqdm.std import tqdm
+
+
+@dataclass
+class History:
+    """Per-epoch mean losses, the epoch whose weights were kept, and the wall time."""
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_early: bool = False
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "train_loss": self.train_loss,
+            "val_loss": self.val_loss,
+            "best_epoch": self.best_epoch,
+            "stopped_early": self.stopped_early,
+            "seconds": self.seconds,
+        }
+
+
+def _check_positive_int(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+
+
+def _check_data(name: str, x: object) -> None:
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    if x.ndim < 2 or len(x) == 0:
+        raise ValueError(f"{name} must have shape (N, ...) with N >= 1, got {tuple(x.shape)}")
+    if not torch.isfinite(x).all():
+        raise ValueError(f"{name} must be finite, got NaN or infinite values")
+
+
+@torch.no_grad()
+def reconstruct(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
+    """`model(x)` in eval mode and in batches, returned on the CPU."""
+    model.eval()
+    device = next(model.parameters()).device
+    return torch.cat([model(b.to(device)).cpu() for b in batches(x, batch_size)])
+
+
+@torch.no_grad()
+def embed(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
+    """Codes `model.encode(x)` in eval mode and in batches, returned on the CPU."""
+    model.eval()
+    device = next(model.parameters()).device
+    return torch.cat([model.encode(b.to(device)).cpu() for b in batches(x, batch_size)])
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, x: torch.Tensor, loss: Loss = mse, batch_size: int = 1024) -> float:
+    """Mean `loss(model(x), x)` over all of `x`, in eval mode."""
+    model.eval()
+    device = next(model.parameters()).device
+    total = 0.0
+    for b in batches(x, batch_size):
+        b = b.to(device)
+        total += float(loss(model(b), b)) * len(b)
+    return total / len(x)
+
+
+def fit(
+    model: nn.Module,
+    train_x: torch.Tensor,
+    val_x: torch.Tensor | None = None,
+    *,
+    loss: Loss = mse,
+    epochs: int = 10,
+    batch_size: int = 128,
+    lr: float = 1e-3,
+    weight_decay: float = 0.0,
+    patience: int | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    seed: int = 0,
+    progress: bool = True,
+    device: str | torch.device | None = None,
+) -> History:
+    """Train `model` to reconstruct `train_x` with Adam; return the loss `History`.
+
+    With `val_x`, the weights of the epoch with the lowest validation loss are kept (and saved to
+    `checkpoint`, if given); `patience` stops training after that many epochs without improvement.
+    """
+    _check_data("train_x", train_x)
+    if val_x is not None:
+        _check_data("val_x", val_x)
+        if val_x.shape[1:] != train_x.shape[1:]:
+            raise ValueError(
+                f"val_x must have examples shaped like train_x's {tuple(train_x.shape[1:])},"
+                f" got {tuple(val_x.shape[1:])}"
+            )
+    _check_positive_int("epochs", epochs)
+    _check_positive_int("batch_size", batch_size)
+    if patience is not None:
+        _check_positive_int("patience", patience)
+        if val_x is None:
+            raise ValueError("patience (early stopping) needs val_x, got val_x=None")
+    if not lr > 0:
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    if checkpoint is not None:
+        checkpoint = Path(checkpoint)
+        _check_writable_folder(checkpoint.parent, "checkpoint")
+
+    device = pick_device(None if device is None else str(device))
+    model.to(device)
+    train_x = train_x.to(device)
+    val_x = val_x.to(device) if val_x is not None else None
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    generator = torch.Generator().manual_seed(seed)
+    history = History()
+    best_loss, best_state, waited = float("inf"), None, 0
+    start = time.perf_counter()
+
+    bar = tqdm(
+        range(1, epochs + 1), desc="training", unit="epoch", disable=not progress, file=sys.stdout
+    )
+    for epoch in bar:
+        model.train()
+        total = 0.0
+        for b in batches(train_x, batch_size, shuffle=True, generator=generator):
+            optimizer.zero_grad(set_to_none=True)
+            batch_loss = loss(model(b), b)
+            batch_loss.backward()
+            optimizer.step()
+            total += batch_loss.item() * len(b)
+        history.train_loss.append(total / len(train_x))
+        shown = {"train": f"{history.train_loss[-1]:.4g}"}
+
+        current = history.train_loss[-1]
+        if val_x is not None:
+            current = evaluate(model, val_x, loss)
+            history.val_loss.append(current)
+            shown["val"] = f"{current:.4g}"
+        bar.set_postfix(shown)
+
+        if current < best_loss:
+            best_loss, history.best_epoch, waited = current, epoch, 0
+            if val_x is not None:
+                best_state = copy.deepcopy(model.state_dict())
+            if checkpoint is not None:
+                save_checkpoint(model, checkpoint, epoch=epoch, history=history.as_dict())
+        else:
+            waited += 1
+            if patience is not None and waited >= patience:
+                history.stopped_early = True
+                break
+    bar.close()
+
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    history.seconds = time.perf_counter() - start
+    return history
+
+
+def _check_writable_folder(folder: Path, name: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise PermissionError(
+            f"{name}: cannot write to the folder {str(folder)!r} ({error.strerror or error});"
+            " choose a writable location"
+        ) from error
+
+
+def save_checkpoint(model: nn.Module, path: str | os.PathLike, **metadata: object) -> Path:
+    """Save `model`'s weights and `metadata` to `path` atomically; return the path.
+
+    The file is written next to `path` under a temporary name and renamed over it only when
+    complete, so an interrupted save never leaves a partial file in place of a good one.
+    """
+    path = Path(path)
+    _check_writable_folder(path.parent, "path")
+    payload = {
+        "format": CHECKPOINT_FORMAT,
+        "model_class": type(model).__name__,
+        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        **metadata,
+    }
+    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as tmp:
+            torch.save(payload, tmp)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_checkpoint(model: nn.Module, path: str | os.PathLike) -> dict:
+    """Load weights saved by `save_checkpoint` into `model`; return the checkpoint's metadata.
+
+    The file is read with `weights_only=True`. A checkpoint of another architecture raises a
+    `ValueError` listing the differences, and leaves `model` untouched.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"path: no checkpoint file at {str(path)!r}")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:
+        raise ValueError(
+            f"path: {str(path)!r} is not a readable checkpoint ({type(error).__name__}: {error})"
+        ) from error
+    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
+        raise ValueError(f"path: {str(path)!r} is not an aeutils checkpoint ({CHECKPOINT_FORMAT})")
+    saved, expected = payload["state_dict"], model.state_dict()
+    problems = [f"missing {k}" for k in expected if k not in saved]
+    problems += [f"unexpected {k}" for k in saved if k not in expected]
+    problems += [
+        f"{k}: saved {tuple(saved[k].shape)}, model has {tuple(v.shape)}"
+        for k, v in expected.items()
+        if k in saved and saved[k].shape != v.shape
+    ]
+    if problems:
+        raise ValueError(
+            f"path: checkpoint {str(path)!r} was saved from a {payload['model_class']} of another"
+            f" architecture than this {type(model).__name__}: "
+            + "; ".join(problems[:5])
+            + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        )
+    model.load_state_dict(saved)
+    return {k: v for k, v in payload.items() if k != "state_dict"}
