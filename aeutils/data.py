@@ -50,12 +50,21 @@ def load_mnist(
     folder = resolve_data_root(root)
     if folder.exists() and not folder.is_dir():
         raise NotADirectoryError(f"root must be a folder, got the file {str(folder)!r}")
+    raw = folder / "MNIST" / "raw"
     try:
         dataset = MNIST(str(folder), train=train, download=download)
     except Exception as error:  # torchvision raises RuntimeError, URLError or OSError here
-        raw = folder / "MNIST" / "raw"
+        split = "train" if train else "test"
+        present = sorted(p.name for p in raw.glob("*-ubyte")) if raw.is_dir() else []
+        if present:  # the files are there, so downloading again would not help
+            raise ValueError(
+                f"MNIST ({split} split) in {str(raw)!r} could not be read"
+                f" ({type(error).__name__}: {error}); the files {present} look corrupt or"
+                " truncated. Fix: delete them (they are downloaded again when online) or point"
+                f" root=... or {DATA_ENV} at a good copy."
+            ) from error
         raise FileNotFoundError(
-            f"MNIST ({'train' if train else 'test'} split) could not be loaded from {str(raw)!r}"
+            f"MNIST ({split} split) could not be loaded from {str(raw)!r}"
             f" ({type(error).__name__}: {error}).\n"
             f"Looked in: {str(folder)!r} (chosen by {_root_origin(root)}).\n"
             "Fix: connect to the internet so torchvision can download it, or point the course at"
@@ -65,6 +74,8 @@ def load_mnist(
     x = dataset.data.unsqueeze(1).to(torch.float32).div_(255.0)
     y = dataset.targets.to(torch.int64)
     _check_images(x, "MNIST images")
+    if len(y) != len(x):
+        raise ValueError(f"MNIST in {str(raw)!r} is corrupt: {len(x)} images but {len(y)} labels")
     return Split(x, y)
 
 

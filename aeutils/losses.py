@@ -6,6 +6,7 @@ returns the mean over all elements. Bad input fails loudly instead of producing 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 import torch
@@ -67,8 +68,14 @@ def weighted_sum(weights: Mapping[str, float]) -> Loss:
     for name, weight in weights.items():
         if name not in LOSSES:
             raise ValueError(f"weights: unknown loss {name!r}, expected one of {list(LOSSES)}")
-        if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
-            raise ValueError(f"weights[{name!r}] must be a non-negative number, got {weight!r}")
+        if (
+            not isinstance(weight, (int, float))
+            or isinstance(weight, bool)
+            or not 0 <= weight < math.inf  # also rejects NaN
+        ):
+            raise ValueError(
+                f"weights[{name!r}] must be a finite non-negative number, got {weight!r}"
+            )
     terms = dict(weights)
 
     def loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:

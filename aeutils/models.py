@@ -25,23 +25,24 @@ def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-def _check_latent(latent: int, inputs: int, allow_overcomplete: bool) -> None:
+def _check_latent(name: str, latent: int, inputs: int, allow_overcomplete: bool) -> None:
     if latent < 1:
-        raise ValueError(f"latent size must be at least 1, got {latent}")
+        raise ValueError(f"{name} (the latent size) must be at least 1, got {latent}")
     if latent >= inputs and not allow_overcomplete:
         raise ValueError(
-            f"latent size must be smaller than the input size {inputs} for a bottleneck, got"
-            f" {latent}; pass allow_overcomplete=True for an over-complete autoencoder"
+            f"{name} (the latent size) must be smaller than the input size {inputs} for a"
+            f" bottleneck, got {latent}; pass allow_overcomplete=True for an over-complete"
+            " autoencoder"
         )
 
 
-def _flatten_input(x: torch.Tensor, features: int, model: str) -> torch.Tensor:
+def _flatten_input(x: torch.Tensor, features: int, where: str, arg: str = "x") -> torch.Tensor:
     if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{model}: x must be a torch.Tensor, got {type(x).__name__}")
+        raise TypeError(f"{where}: {arg} must be a torch.Tensor, got {type(x).__name__}")
     if x.ndim < 2 or x[0].numel() != features:
         raise ValueError(
-            f"{model}: x must have shape (N, {features}) or (N, ...) with {features} values per"
-            f" example, got {tuple(x.shape)}"
+            f"{where}: {arg} must have shape (N, {features}) or (N, ...) with {features} values"
+            f" per example, got {tuple(x.shape)}"
         )
     return x.reshape(len(x), features)
 
@@ -68,7 +69,7 @@ class MLPAutoencoder(nn.Module):
             raise ValueError(f"widths must list at least two ints (input ... code), got {widths!r}")
         if any(w < 1 for w in widths[:-1]):
             raise ValueError(f"widths must be positive, got {widths!r}")
-        _check_latent(widths[-1], widths[0], allow_overcomplete)
+        _check_latent("widths[-1]", widths[-1], widths[0], allow_overcomplete)
         self.widths = widths
         self.encoder = self._stack(widths, activation(latent_activation))
         self.decoder = self._stack(widths[::-1], activation(output_activation))
@@ -91,7 +92,8 @@ class MLPAutoencoder(nn.Module):
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Flat reconstructions, shape (N, widths[0]), of codes z of shape (N, latent_dim)."""
-        return self.decoder(_flatten_input(z, self.latent_dim, f"{type(self).__name__}.decode"))
+        z = _flatten_input(z, self.latent_dim, f"{type(self).__name__}.decode", "z")
+        return self.decoder(z)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.decode(self.encode(x)).view_as(x)
@@ -123,7 +125,7 @@ class ConvAutoencoder(nn.Module):
                 f" got {image_size}"
             )
         self.image_shape = (in_channels, image_size, image_size)
-        _check_latent(latent_dim, in_channels * image_size**2, allow_overcomplete)
+        _check_latent("latent_dim", latent_dim, in_channels * image_size**2, allow_overcomplete)
         self.latent_dim = latent_dim
         side = image_size // 2 ** len(channels)
         flat = channels[-1] * side * side
@@ -159,7 +161,7 @@ class ConvAutoencoder(nn.Module):
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Flat reconstructions, shape (N, C*H*W), of codes z of shape (N, latent_dim)."""
-        z = _flatten_input(z, self.latent_dim, f"{type(self).__name__}.decode")
+        z = _flatten_input(z, self.latent_dim, f"{type(self).__name__}.decode", "z")
         return self.decoder(z).flatten(1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

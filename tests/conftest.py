@@ -1,0 +1,29 @@
+"""Shared test setup: a headless matplotlib backend and one torch thread (fast and repeatable)."""
+
+import os
+
+import matplotlib
+import pytest
+import torch
+
+matplotlib.use("Agg")
+torch.set_num_threads(1)
+
+
+@pytest.fixture
+def unwritable_folder(tmp_path):
+    """A folder nothing can be written into, also when the tests run as root.
+
+    chmod does not stop root, so as root the "folder" is a path below a regular file,
+    which makes creating it (or any file in it) fail.
+    """
+    if os.geteuid() == 0:
+        blocker = tmp_path / "a-file"
+        blocker.write_text("not a folder")
+        yield blocker / "out"
+        return
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    yield folder
+    folder.chmod(0o700)
