@@ -16,7 +16,7 @@ Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 def check_pair(x_hat: torch.Tensor, x: torch.Tensor, name: str = "loss") -> None:
-    """Raise if `x_hat` and `x` are not tensors of one shape with finite values."""
+    """Raise unless `x_hat` and `x` are tensors of one shape (cheap: reads no values)."""
     for arg, value in (("x_hat", x_hat), ("x", x)):
         if not isinstance(value, torch.Tensor):
             raise TypeError(f"{name}: {arg} must be a torch.Tensor, got {type(value).__name__}")
@@ -25,6 +25,10 @@ def check_pair(x_hat: torch.Tensor, x: torch.Tensor, name: str = "loss") -> None
             f"{name}: x_hat and x must have the same shape, got {tuple(x_hat.shape)} and"
             f" {tuple(x.shape)}"
         )
+
+
+def check_finite(x_hat: torch.Tensor, x: torch.Tensor, name: str = "loss") -> None:
+    """Raise if `x_hat` or `x` holds a NaN or an infinity, saying which and how many."""
     for arg, value in (("x_hat", x_hat), ("x", x)):
         bad = ~torch.isfinite(value.detach())
         if bad.any():
@@ -33,24 +37,36 @@ def check_pair(x_hat: torch.Tensor, x: torch.Tensor, name: str = "loss") -> None
             )
 
 
+def _finite(loss: torch.Tensor, x_hat: torch.Tensor, x: torch.Tensor, name: str) -> torch.Tensor:
+    # Checking the one loss value instead of every input keeps training fast; the inputs are
+    # searched only when something went wrong, to say what.
+    if not torch.isfinite(loss):
+        check_finite(x_hat, x, name)
+        raise FloatingPointError(
+            f"{name}: the loss is {loss.item()} although its inputs are finite"
+        )
+    return loss
+
+
 def mse(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """Mean squared error: the negative log-likelihood of a Gaussian decoder, up to constants."""
     check_pair(x_hat, x, "mse")
-    return F.mse_loss(x_hat, x)
+    return _finite(F.mse_loss(x_hat, x), x_hat, x, "mse")
 
 
 def l1(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """Mean absolute error: the negative log-likelihood of a Laplace decoder, up to constants."""
     check_pair(x_hat, x, "l1")
-    return F.l1_loss(x_hat, x)
+    return _finite(F.l1_loss(x_hat, x), x_hat, x, "l1")
 
 
 def bce(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """Binary cross-entropy; both `x_hat` (e.g. a Sigmoid output) and `x` must lie in [0, 1]."""
     check_pair(x_hat, x, "bce")
     for arg, value in (("x_hat", x_hat), ("x", x)):
-        low, high = float(value.detach().min()), float(value.detach().max())
-        if low < 0.0 or high > 1.0:
+        low, high = (float(v) for v in torch.aminmax(value.detach()))
+        if not (low >= 0.0 and high <= 1.0):  # also true when a NaN made low or high NaN
+            check_finite(x_hat, x, "bce")
             raise ValueError(
                 f"bce: {arg} must lie in [0, 1], got values in [{low:.4g}, {high:.4g}];"
                 " use a Sigmoid output and data scaled to [0, 1], or another loss"

@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +93,24 @@ def evaluate(model: nn.Module, x: torch.Tensor, loss: Loss = mse, batch_size: in
     return total / len(x)
 
 
+def adam(
+    params: Iterable[nn.Parameter], lr: float = 1e-3, weight_decay: float = 0.0
+) -> torch.optim.Adam:
+    """Adam, with torch's fused implementation on CPU and CUDA where this torch has it.
+
+    The fused step made a whole MNIST epoch of the 784-256-128-64 MLP about 1.4x faster on a
+    2-core CPU (benchmarks/epoch_speed.py); elsewhere it falls back to the default implementation.
+    """
+    params = list(params)
+    device_types = {p.device.type for p in params}
+    if device_types <= {"cpu", "cuda"}:
+        try:
+            return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, fused=True)
+        except (RuntimeError, TypeError, ValueError):  # older torch: no fused Adam on this device
+            pass
+    return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+
+
 def fit(
     model: nn.Module,
     train_x: torch.Tensor,
@@ -137,7 +156,7 @@ def fit(
     model.to(device)
     train_x = train_x.to(device)
     val_x = val_x.to(device) if val_x is not None else None
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    optimizer = adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     generator = torch.Generator().manual_seed(seed)
     history = History()
     best_loss, best_state, waited = float("inf"), None, 0

@@ -27,3 +27,11 @@ def unwritable_folder(tmp_path):
     folder.chmod(0o500)
     yield folder
     folder.chmod(0o700)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--html-dir",
+        default="_build/html",
+        help="built HTML book checked by tests/book (default: _build/html, from `make book`)",
+    )

@@ -1,0 +1,58 @@
+# Two commands do everything (see README.md):
+#   make book   build the HTML book at full settings  -> _build/html/index.html
+#   make test   run every check (lint, unit tests, notebooks in quick mode, book, HTML)
+# Both first create or update the virtual environment .venv from requirements/lock.txt, and skip
+# that step when neither the lock file nor pyproject.toml changed.
+# Data: set DATA=/path/to/folder-with-MNIST (or $AEUTILS_DATA); otherwise MNIST is downloaded.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_DIR := _build/test
+export PATH := $(BIN):$(PATH)
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+ifdef DATA
+export AEUTILS_DATA := $(abspath $(DATA))
+endif
+TIMED := tools/timed.sh
+
+.PHONY: book test bench env lock clean
+
+env: $(STAMP)
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	@$(TIMED) environment bash -c '\
+	  set -e; \
+	  [ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV); \
+	  $(BIN)/python -m pip install --quiet --upgrade pip; \
+	  $(BIN)/pip install --quiet -r requirements/lock.txt; \
+	  $(BIN)/pip install --quiet --no-deps --no-build-isolation -e .; \
+	  touch $(STAMP)'
+
+book: $(STAMP)
+	@$(TIMED) book $(BIN)/python tools/build_book.py
+	@echo "The book: $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	@rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
+	@export STAGE_LOG=$(CURDIR)/$(TEST_DIR)/stages.txt; set -e; \
+	$(TIMED) lint bash -c 'ruff check . && ruff format --check .'; \
+	$(TIMED) unit $(BIN)/python -m pytest tests/unit -q; \
+	$(TIMED) notebooks $(BIN)/python -m pytest tests/notebooks -q --durations=0; \
+	$(TIMED) nbval $(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env $(TEST_DIR)/notebooks; \
+	$(TIMED) book $(BIN)/python tools/build_book.py --executed $(TEST_DIR)/notebooks --out $(TEST_DIR)/book; \
+	$(TIMED) html $(BIN)/python -m pytest tests/book -q --html-dir $(TEST_DIR)/book/src/_build/html; \
+	echo; echo "Stage times (make test):"; cat $$STAGE_LOG; \
+	echo "Executed notebooks: $(TEST_DIR)/notebooks  Test build of the book: $(TEST_DIR)/book/src/_build/html/index.html"
+
+bench: $(STAMP)
+	@$(TIMED) bench $(BIN)/python benchmarks/epoch_speed.py
+
+lock:
+	tools/lock.sh
+
+clean:
+	rm -rf _build

@@ -1,0 +1,95 @@
+"""Checks of the built HTML book: internal links, images, launch buttons, pasted numbers.
+
+Run on a built book: `pytest tests/book --html-dir _build/html` (`make test` passes its own build).
+"""
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.course import CHAPTER_TEXTS, NOTEBOOKS, REPOSITORY_URL, glue_references
+
+
+@pytest.fixture(scope="module")
+def html_dir(request) -> Path:
+    folder = Path(request.config.getoption("--html-dir")).resolve()
+    if not (folder / "index.html").is_file():
+        pytest.fail(f"--html-dir {folder}: no built book there (run `make book` first)")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def pages(html_dir) -> dict[Path, BeautifulSoup]:
+    return {
+        p: BeautifulSoup(p.read_text(), "html.parser") for p in sorted(html_dir.rglob("*.html"))
+    }
+
+
+def page(pages, html_dir, name) -> BeautifulSoup:
+    path = html_dir / name
+    assert path in pages, f"{name} was not built"
+    return pages[path]
+
+
+def local_target(page_path: Path, url: str) -> tuple[Path, str] | None:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith(("mailto:", "javascript:")):
+        return None
+    target = (page_path.parent / unquote(parts.path)).resolve() if parts.path else page_path
+    return target, parts.fragment
+
+
+def test_internal_links_reach_existing_pages_and_anchors(pages, html_dir):
+    broken = []
+    for path, soup in pages.items():
+        for a in soup.select("a[href]"):
+            target = local_target(path, a["href"])
+            if target is None:
+                continue
+            file, fragment = target
+            if not file.exists():
+                broken.append(f"{path.relative_to(html_dir)}: {a['href']} (no such file)")
+            elif fragment and file.suffix == ".html":
+                ids = {t["id"] for t in pages[file].select("[id]")} if file in pages else set()
+                if fragment not in ids:
+                    broken.append(f"{path.relative_to(html_dir)}: {a['href']} (no such anchor)")
+    assert not broken, "broken internal links:\n" + "\n".join(broken)
+
+
+def test_every_image_exists(pages, html_dir):
+    missing = [
+        f"{path.relative_to(html_dir)}: {img['src']}"
+        for path, soup in pages.items()
+        for img in soup.select("img[src]")
+        if (target := local_target(path, img["src"])) and not target[0].is_file()
+    ]
+    assert not missing, "missing images:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_pages_have_launch_buttons_to_their_notebook(pages, html_dir, notebook):
+    soup = page(pages, html_dir, f"notebooks/{notebook.stem}.html")
+    links = [a["href"] for a in soup.select("a[href]")]
+    repo = REPOSITORY_URL.removeprefix("https://github.com/")
+    colab = f"https://colab.research.google.com/github/{repo}/blob/main/notebooks/{notebook.name}"
+    binder = f"https://mybinder.org/v2/gh/{repo}/main?urlpath=tree/notebooks/{notebook.name}"
+    assert colab in links, f"no Colab button to {colab}"
+    assert binder in links, f"no Binder button to {binder}"
+
+
+@pytest.mark.parametrize("text", CHAPTER_TEXTS, ids=lambda p: p.stem)
+def test_chapter_pages_show_their_pasted_numbers_and_figures(pages, html_dir, text):
+    soup = page(pages, html_dir, f"book/{text.stem}.html")
+    main = soup.select_one("main")
+    wanted = glue_references().get(f"{text.stem}.ipynb", set())
+    pasted = main.select(".pasted-text")
+    figures = main.select("img")
+    figure_keys = text.read_text().count("```{glue} ")
+    assert len(figures) >= figure_keys, f"{figure_keys} figures pasted, {len(figures)} shown"
+    assert pasted and all(p.get_text().strip() for p in pasted), "empty pasted values"
+    assert len(wanted) > 0
+    assert "glue" not in main.get_text().lower(), "an unresolved glue role shows as text"
+    solutions = main.select(".solution")
+    assert len(solutions) >= 3 and all("dropdown" in s.get("class", []) for s in solutions)

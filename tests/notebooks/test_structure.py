@@ -1,0 +1,62 @@
+"""Static checks of the committed notebooks: the layout every chapter notebook follows."""
+
+import re
+
+import pytest
+import yaml
+
+import aeutils
+from tests.course import (
+    CHAPTER_TEXTS,
+    NOTEBOOKS,
+    REPOSITORY_URL,
+    ROOT,
+    load_notebook,
+    source,
+    tags,
+)
+
+pytestmark = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+
+
+def code_cells(path):
+    return [c for c in load_notebook(path)["cells"] if c["cell_type"] == "code"]
+
+
+def test_committed_without_outputs(path):
+    dirty = [i for i, c in enumerate(code_cells(path)) if c["outputs"] or c["execution_count"]]
+    assert not dirty, f"{path.name}: code cells {dirty} carry outputs; commit notebooks cleared"
+
+
+def test_first_code_cell_installs_aeutils_from_the_repository_only(path):
+    setup = source(code_cells(path)[0])
+    installs = re.findall(r"%pip install .*", setup)
+    assert installs == [f'%pip install --quiet "aeutils @ git+{REPOSITORY_URL}"'], installs
+    assert "import aeutils" in setup
+
+
+def test_has_one_parameters_cell_with_quick_switch(path):
+    cells = [c for c in code_cells(path) if "parameters" in tags(c)]
+    assert len(cells) == 1, f"{path.name}: expected one cell tagged 'parameters', got {len(cells)}"
+    assert re.search(r"^QUICK = False\b", source(cells[0]), re.M), "QUICK must default to False"
+
+
+def test_self_checks_name_registered_exercises_and_follow_solutions(path):
+    cells = code_cells(path)
+    checks = [re.search(r'aeutils\.check\("([\w-]+)"', source(c)) for c in cells]
+    names = [m.group(1) for m in checks if m]
+    assert len(names) >= 3, f"{path.name}: expected at least 3 self-checked exercises"
+    assert set(names) <= set(aeutils.exercises.EXERCISES), set(names) - set(
+        aeutils.exercises.EXERCISES
+    )
+    for i, match in enumerate(checks):
+        if match:
+            assert "solution" in tags(cells[i - 1]), f"cell before check {match.group(1)!r}"
+
+
+def test_is_in_the_toc_after_its_chapter_text(path):
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [c for part in toc["parts"] for c in part["chapters"]]
+    pairs = {c["file"]: [s["file"] for s in c.get("sections", [])] for c in chapters}
+    assert pairs.get(f"book/{path.stem}") == [f"notebooks/{path.stem}"]
+    assert (ROOT / "book" / f"{path.stem}.md") in CHAPTER_TEXTS

@@ -1,0 +1,90 @@
+"""Build the HTML book with warnings as errors.
+
+    python tools/build_book.py                       # the book at full settings -> _build/html
+    python tools/build_book.py --executed DIR --out OUT
+        # the book from notebooks already executed (e.g. in quick mode by the tests) -> OUT/src/_build/html
+
+The execution cache of Jupyter Book keys on a notebook's code only, so a change to aeutils or to the
+pinned requirements would otherwise leave stale outputs: the cache is cleared when they change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "_build" / ".jupyter_cache"
+SOURCES = ("_config.yml", "_toc.yml", "references.bib", "book")
+BUILD_FLAGS = ["-W", "-n", "--keep-going", "--builder", "html"]
+
+
+def dependencies_digest() -> str:
+    """SHA-256 over aeutils' source files and the lock file: what the cached outputs depend on."""
+    digest = hashlib.sha256()
+    for path in sorted([*ROOT.glob("aeutils/**/*.py"), ROOT / "requirements" / "lock.txt"]):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def invalidate_stale_cache() -> None:
+    stamp = CACHE / "aeutils.sha256"
+    current = dependencies_digest()
+    if CACHE.exists() and (not stamp.exists() or stamp.read_text() != current):
+        print("aeutils or the requirements changed since the last build: clearing the cache")
+        shutil.rmtree(CACHE)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current)
+
+
+def stage_executed(executed: Path, out: Path) -> Path:
+    """Copy the book's sources and the executed notebooks to OUT/src, with execution turned off."""
+    src = out / "src"
+    shutil.rmtree(out, ignore_errors=True)
+    src.mkdir(parents=True)
+    for name in SOURCES:
+        path = ROOT / name
+        (shutil.copytree if path.is_dir() else shutil.copy2)(path, src / name)
+    notebooks = sorted(executed.glob("*.ipynb"))
+    expected = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    if [p.name for p in notebooks] != expected:
+        sys.exit(f"--executed {executed}: expected the notebooks {expected}, found {notebooks}")
+    (src / "notebooks").mkdir()
+    for notebook in notebooks:
+        shutil.copy2(notebook, src / "notebooks" / notebook.name)
+    config = yaml.safe_load((src / "_config.yml").read_text())
+    config["execute"]["execute_notebooks"] = "off"
+    (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return src
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--executed", type=Path, help="folder of executed notebooks to build from")
+    parser.add_argument("--out", type=Path, help="output folder (with --executed)")
+    args = parser.parse_args()
+    if args.executed:
+        if args.out is None:
+            parser.error("--executed needs --out")
+        source = stage_executed(args.executed, args.out)
+    else:
+        invalidate_stale_cache()
+        source = ROOT
+    html = source / "_build" / "html"
+    command = ["jupyter-book", "build", str(source), *BUILD_FLAGS]
+    print(" ".join(command), flush=True)
+    status = subprocess.call(command)
+    if status == 0:
+        print(f"HTML: {html / 'index.html'}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
