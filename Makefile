@@ -11,6 +11,8 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_DIR := _build/test
+TEST_HTML := $(TEST_DIR)/book/src/_build/html
+PYTEST := $(BIN)/python -m pytest -q
 export PATH := $(BIN):$(PATH)
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -40,13 +42,14 @@ test: $(STAMP)
 	@rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	@export STAGE_LOG=$(CURDIR)/$(TEST_DIR)/stages.txt; set -e; \
 	$(TIMED) lint bash -c 'ruff check . && ruff format --check .'; \
-	$(TIMED) unit $(BIN)/python -m pytest tests/unit -q; \
-	$(TIMED) notebooks $(BIN)/python -m pytest tests/notebooks -q --durations=0; \
-	$(TIMED) nbval $(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env $(TEST_DIR)/notebooks; \
+	$(TIMED) unit $(PYTEST) tests/unit tests/test_project.py --junitxml=$(TEST_DIR)/junit-unit.xml; \
+	$(TIMED) notebooks $(PYTEST) tests/notebooks --durations=0 --junitxml=$(TEST_DIR)/junit-notebooks.xml; \
+	$(TIMED) nbval $(PYTEST) -p no:cacheprovider --nbval-lax --nbval-current-env $(TEST_DIR)/notebooks \
+	  --junitxml=$(TEST_DIR)/junit-nbval.xml; \
 	$(TIMED) book $(BIN)/python tools/build_book.py --executed $(TEST_DIR)/notebooks --out $(TEST_DIR)/book; \
-	$(TIMED) html $(BIN)/python -m pytest tests/book -q --html-dir $(TEST_DIR)/book/src/_build/html; \
-	echo; echo "Stage times (make test):"; cat $$STAGE_LOG; \
-	echo "Executed notebooks: $(TEST_DIR)/notebooks  Test build of the book: $(TEST_DIR)/book/src/_build/html/index.html"
+	$(TIMED) html $(PYTEST) tests/book --html-dir $(TEST_HTML) --junitxml=$(TEST_DIR)/junit-html.xml; \
+	echo "Executed notebooks: $(TEST_DIR)/notebooks/   Test build of the book: $(TEST_HTML)/index.html"; \
+	$(BIN)/python tools/test_summary.py $(TEST_DIR)
 
 bench: $(STAMP)
 	@$(TIMED) bench $(BIN)/python benchmarks/epoch_speed.py

@@ -2,7 +2,7 @@
 
     python tools/build_book.py                       # the book at full settings -> _build/html
     python tools/build_book.py --executed DIR --out OUT
-        # the book from notebooks already executed (e.g. in quick mode by the tests) -> OUT/src/_build/html
+        # from notebooks already executed (in quick mode, by the tests) -> OUT/src/_build/html
 
 The execution cache of Jupyter Book keys on a notebook's code only, so a change to aeutils or to the
 pinned requirements would otherwise leave stale outputs: the cache is cleared when they change.
@@ -66,7 +66,9 @@ def stage_executed(executed: Path, out: Path) -> Path:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--executed", type=Path, help="folder of executed notebooks to build from")
     parser.add_argument("--out", type=Path, help="output folder (with --executed)")
     args = parser.parse_args()
