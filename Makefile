@@ -14,7 +14,6 @@ TEST_DIR := _build/test
 TEST_HTML := $(TEST_DIR)/book/src/_build/html
 PYTEST := $(BIN)/python -m pytest -q
 export PATH := $(BIN):$(PATH)
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 ifdef DATA
 export AEUTILS_DATA := $(abspath $(DATA))

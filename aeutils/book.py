@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 
-def glue(name: str, value: Any, display: bool = False) -> Any:
-    """Glue `value` under `name` for the book (no-op without myst-nb); return `value`."""
+def glue(name: str, value: Any, display: bool = False) -> None:
+    """Glue `value` under `name` for the book (without myst-nb: only shown, if `display`).
+
+    Returns None, so a `glue(...)` call ending a cell prints nothing.
+    """
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
@@ -18,6 +21,5 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
             from IPython.display import display as show
 
             show(value)
-        return value
+        return
     myst_glue(name, value, display=display)
-    return value

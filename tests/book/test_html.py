@@ -68,6 +68,14 @@ def test_every_image_exists(pages, html_dir):
     assert not missing, "missing images:\n" + "\n".join(missing)
 
 
+def test_no_figure_was_rendered_as_text(pages, html_dir):
+    # a figure whose PNG was not captured (e.g. a non-inline matplotlib backend) shows as its repr
+    leaks = [
+        str(p.relative_to(html_dir)) for p, soup in pages.items() if "<Figure size" in soup.text
+    ]
+    assert not leaks, f"figures shown as text instead of images on: {leaks}"
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_pages_have_launch_buttons_to_their_notebook(pages, html_dir, notebook):
     soup = page(pages, html_dir, f"notebooks/{notebook.stem}.html")
