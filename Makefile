@@ -39,7 +39,7 @@ book: $(STAMP)
 
 test: $(STAMP)
 	@rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
-	@export STAGE_LOG=$(CURDIR)/$(TEST_DIR)/stages.txt; set -e; \
+	@export STAGE_LOG=$(CURDIR)/$(TEST_DIR)/stages.txt AEUTILS_CACHE=$(CURDIR)/$(TEST_DIR)/cache; set -e; \
 	$(TIMED) lint bash -c 'ruff check . && ruff format --check .'; \
 	$(TIMED) unit $(PYTEST) tests/unit tests/test_project.py --junitxml=$(TEST_DIR)/junit-unit.xml; \
 	$(TIMED) notebooks $(PYTEST) tests/notebooks --durations=0 --junitxml=$(TEST_DIR)/junit-notebooks.xml; \

@@ -1,54 +1,44 @@
 """aeutils: the small helper package of the course "Autoencoders, hands-on"."""
 
-from . import book, data, exercises, losses, metrics, models, plots, runtime, train
-from .data import Split, batches, load_mnist, subset, train_val_split
-from .exercises import check
-from .losses import bce, l1, mse, weighted_sum
-from .metrics import psnr, ssim
-from .models import ConvAutoencoder, MLPAutoencoder, count_parameters
-from .plots import plot_history, plot_latent_2d, show_reconstructions
-from .runtime import pick_device, pick_threads, seed_everything, setup
-from .train import History, embed, evaluate, fit, load_checkpoint, reconstruct, save_checkpoint
-
 __version__ = "0.1.0"
 
+from . import (  # noqa: E402
+    book,
+    cache,
+    data,
+    exercises,
+    losses,
+    metrics,
+    models,
+    noise,
+    plots,
+    runtime,
+    train,
+)
+from .cache import fit_cached  # noqa: E402
+from .data import Split, batches, load_mnist, subset, train_val_split  # noqa: E402
+from .exercises import check  # noqa: E402
+from .losses import bce, l1, mse, weighted_sum  # noqa: E402
+from .metrics import psnr, ssim  # noqa: E402
+from .models import ConvAutoencoder, MLPAutoencoder, count_parameters  # noqa: E402
+from .noise import gaussian_noise, masking_noise  # noqa: E402
+from .plots import plot_history, plot_latent_2d, show_reconstructions  # noqa: E402
+from .runtime import pick_device, pick_threads, seed_everything, setup  # noqa: E402
+from .train import (  # noqa: E402
+    History,
+    embed,
+    evaluate,
+    fit,
+    load_checkpoint,
+    reconstruct,
+    save_checkpoint,
+)
+
 __all__ = [
-    "ConvAutoencoder",
-    "History",
-    "book",
-    "MLPAutoencoder",
-    "Split",
-    "batches",
-    "bce",
-    "check",
-    "count_parameters",
-    "data",
-    "embed",
-    "evaluate",
-    "exercises",
-    "fit",
-    "l1",
-    "load_checkpoint",
-    "load_mnist",
-    "losses",
-    "metrics",
-    "models",
-    "mse",
-    "pick_device",
-    "pick_threads",
-    "plot_history",
-    "plot_latent_2d",
-    "plots",
-    "psnr",
-    "reconstruct",
-    "runtime",
-    "save_checkpoint",
-    "seed_everything",
-    "setup",
-    "show_reconstructions",
-    "ssim",
-    "subset",
-    "train",
-    "train_val_split",
-    "weighted_sum",
-]
+    "ConvAutoencoder", "History", "MLPAutoencoder", "Split", "batches", "bce", "book", "cache",
+    "check", "count_parameters", "data", "embed", "evaluate", "exercises", "fit", "fit_cached",
+    "gaussian_noise", "l1", "load_checkpoint", "load_mnist", "losses", "masking_noise", "metrics",
+    "models", "mse", "noise", "pick_device", "pick_threads", "plot_history", "plot_latent_2d",
+    "plots", "psnr", "reconstruct", "runtime", "save_checkpoint", "seed_everything", "setup",
+    "show_reconstructions", "ssim", "subset", "train", "train_val_split", "weighted_sum",
+]  # fmt: skip

@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,14 +82,22 @@ def embed(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Te
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, x: torch.Tensor, loss: Loss = mse, batch_size: int = 1024) -> float:
-    """Mean `loss(model(x), x)` over all of `x`, in eval mode."""
+def evaluate(
+    model: nn.Module,
+    x: torch.Tensor,
+    loss: Loss = mse,
+    batch_size: int = 1024,
+    corrupt: Callable[..., torch.Tensor] | None = None,
+    generator: torch.Generator | None = None,
+) -> float:
+    """Mean `loss(model(x), x)` over all of `x` in eval mode (inputs `corrupt`ed if given)."""
     model.eval()
     device = next(model.parameters()).device
     total = 0.0
     for b in batches(x, batch_size):
         b = b.to(device)
-        total += float(loss(model(b), b)) * len(b)
+        inputs = b if corrupt is None else corrupt(b, generator)
+        total += float(loss(model(inputs), b)) * len(b)
     return total / len(x)
 
 
@@ -117,6 +125,7 @@ def fit(
     val_x: torch.Tensor | None = None,
     *,
     loss: Loss = mse,
+    corrupt: Callable[..., torch.Tensor] | None = None,
     epochs: int = 10,
     batch_size: int = 128,
     lr: float = 1e-3,
@@ -131,6 +140,9 @@ def fit(
 
     With `val_x`, the weights of the epoch with the lowest validation loss are kept (and saved to
     `checkpoint`, if given); `patience` stops training after that many epochs without improvement.
+    With `corrupt` (e.g. `aeutils.noise.gaussian_noise(0.3)`), the model sees `corrupt(batch,
+    generator)` and the loss compares its output with the clean batch: a denoising autoencoder.
+    The validation inputs are corrupted the same way, with the same noise every epoch.
     """
     _check_data("train_x", train_x)
     if val_x is not None:
@@ -170,7 +182,8 @@ def fit(
         total = 0.0
         for b in batches(train_x, batch_size, shuffle=True, generator=generator):
             optimizer.zero_grad(set_to_none=True)
-            batch_loss = loss(model(b), b)
+            inputs = b if corrupt is None else corrupt(b, generator)
+            batch_loss = loss(model(inputs), b)
             batch_loss.backward()
             optimizer.step()
             total += batch_loss.item() * len(b)
@@ -179,7 +192,8 @@ def fit(
 
         current = history.train_loss[-1]
         if val_x is not None:
-            current = evaluate(model, val_x, loss)
+            noise = torch.Generator().manual_seed(seed + 1)
+            current = evaluate(model, val_x, loss, corrupt=corrupt, generator=noise)
             history.val_loss.append(current)
             shown["val"] = f"{current:.4g}"
         bar.set_postfix(shown)

@@ -1,7 +1,7 @@
 """Build the HTML book with warnings as errors.
 
     python tools/build_book.py                       # the book at full settings -> _build/html
-    python tools/build_book.py --executed DIR --out OUT
+    python tools/build_book.py --executed DIR --out OUT [--only ch03 ch06]
         # from notebooks already executed (in quick mode, by the tests) -> OUT/src/_build/html
 
 The execution cache of Jupyter Book keys on a notebook's code only, so a change to aeutils or to the
@@ -44,16 +44,24 @@ def invalidate_stale_cache() -> None:
     stamp.write_text(current)
 
 
-def stage_executed(executed: Path, out: Path) -> Path:
-    """Copy the book's sources and the executed notebooks to OUT/src, with execution turned off."""
+def stage_executed(executed: Path, out: Path, only: list[str] | None = None) -> Path:
+    """Copy the book's sources and the executed notebooks to OUT/src, with execution turned off.
+
+    With `only` (chapter prefixes such as "ch03"), the staged table of contents keeps just those
+    chapters (and the pages that are not chapters), for a quick look at work in progress.
+    """
     src = out / "src"
     shutil.rmtree(out, ignore_errors=True)
     src.mkdir(parents=True)
     for name in SOURCES:
         path = ROOT / name
         (shutil.copytree if path.is_dir() else shutil.copy2)(path, src / name)
-    notebooks = sorted(executed.glob("*.ipynb"))
-    expected = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+    def wanted(name: str) -> bool:
+        return only is None or any(name.startswith(prefix) for prefix in only)
+
+    notebooks = sorted(p for p in executed.glob("*.ipynb") if wanted(p.name))
+    expected = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb") if wanted(p.name))
     if [p.name for p in notebooks] != expected:
         sys.exit(f"--executed {executed}: expected the notebooks {expected}, found {notebooks}")
     (src / "notebooks").mkdir()
@@ -62,6 +70,16 @@ def stage_executed(executed: Path, out: Path) -> Path:
     config = yaml.safe_load((src / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    if only is not None:
+        toc = yaml.safe_load((src / "_toc.yml").read_text())
+        for part in toc["parts"]:
+            part["chapters"] = [
+                c
+                for c in part["chapters"]
+                if not Path(c["file"]).name.startswith("ch") or wanted(Path(c["file"]).name)
+            ]
+        toc["parts"] = [part for part in toc["parts"] if part["chapters"]]
+        (src / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     return src
 
 
@@ -71,11 +89,12 @@ def main() -> int:
     )
     parser.add_argument("--executed", type=Path, help="folder of executed notebooks to build from")
     parser.add_argument("--out", type=Path, help="output folder (with --executed)")
+    parser.add_argument("--only", nargs="+", help="with --executed: only these chapters (ch03 ...)")
     args = parser.parse_args()
     if args.executed:
         if args.out is None:
             parser.error("--executed needs --out")
-        source = stage_executed(args.executed, args.out)
+        source = stage_executed(args.executed, args.out, args.only)
     else:
         invalidate_stale_cache()
         source = ROOT

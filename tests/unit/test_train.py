@@ -292,3 +292,38 @@ def test_history_as_dict():
         "stopped_early": False,
         "seconds": 1.5,
     }
+
+
+def test_fit_with_corrupt_feeds_noisy_inputs_and_compares_with_clean_targets():
+    seen = []
+
+    class Recorder(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.scale = nn.Parameter(torch.tensor(1.0))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            seen.append(x.detach().clone())
+            return self.scale * x
+
+    x = torch.full((8, 4), 0.5)
+    history = train.fit(
+        Recorder(), x, x, corrupt=lambda b, g: b + 1.0, epochs=1, batch_size=8, progress=False
+    )
+    assert all(torch.equal(s, x + 1.0) for s in seen)  # training and validation inputs corrupted
+    assert history.val_loss[0] > 0  # the target stayed clean: output 1.5 vs target 0.5
+
+
+def test_denoising_training_beats_the_identity_on_noisy_inputs():
+    from aeutils.noise import gaussian_noise
+
+    g = torch.Generator().manual_seed(0)
+    prototypes = (torch.rand(4, 16, generator=g) > 0.5).float()  # structure a denoiser can learn
+    clean = prototypes[torch.randint(0, 4, (256,), generator=g)]
+    noise = gaussian_noise(0.3)
+    torch.manual_seed(0)
+    model = MLPAutoencoder((16, 32, 4))
+    train.fit(model, clean, corrupt=noise, epochs=60, lr=1e-2, batch_size=32, progress=False)
+    noisy = noise(clean, torch.Generator().manual_seed(1))
+    denoised = train.reconstruct(model, noisy)
+    assert mse(denoised, clean) < 0.2 * mse(noisy, clean)

@@ -1,0 +1,100 @@
+"""Train once, reuse: trained models cached on disk, keyed by everything that determines them.
+
+Several cells or chapters often need the same trained model. `fit_cached` trains it the first time
+and saves it; later calls with the same configuration (architecture, data, loss, seed, settings,
+torch and aeutils versions) load the saved weights instead of training again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from . import __version__
+from .train import History, fit, load_checkpoint, save_checkpoint
+
+CACHE_ENV = "AEUTILS_CACHE"
+_NOT_IN_KEY = {"progress", "device"}  # how training is shown or where it runs, not what it learns
+
+
+def cache_dir() -> Path:
+    """$AEUTILS_CACHE if set, else ($XDG_CACHE_HOME or ~/.cache)/aeutils/models."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aeutils" / "models"
+
+
+def fingerprint(x: torch.Tensor | None) -> str:
+    """A short SHA-256 of a tensor's shape, dtype and values (or "none")."""
+    if x is None:
+        return "none"
+    digest = hashlib.sha256(f"{tuple(x.shape)} {x.dtype}".encode())
+    digest.update(x.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _describe(value: object) -> str:
+    name = getattr(value, "__name__", None)
+    if callable(value) and name is not None:
+        return f"{getattr(value, '__module__', '')}.{name}"
+    return repr(value)
+
+
+def fit_cached(
+    make_model: Callable[[], nn.Module],
+    train_x: torch.Tensor,
+    val_x: torch.Tensor | None = None,
+    *,
+    name: str,
+    seed: int = 0,
+    **fit_kwargs: object,
+) -> tuple[nn.Module, History]:
+    """Seed, build `make_model()`, and train it with `fit` unless the same run is in the cache.
+
+    Returns the trained model (in eval mode) and its `History`. The cache file is
+    `cache_dir()/<name>-<key>.pt`; `name` is only a readable prefix, the key covers the rest.
+    Loss functions enter the key by their qualified name, so give each loss a distinct one.
+    """
+    if not isinstance(name, str) or not name.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(f"name must be a non-empty word of letters, digits, - and _; got {name!r}")
+    if "checkpoint" in fit_kwargs:
+        raise ValueError("fit_cached chooses the checkpoint file itself; do not pass checkpoint")
+    torch.manual_seed(seed)
+    model = make_model()
+    config = {
+        "model": repr(model),
+        "seed": seed,
+        "train_x": fingerprint(train_x),
+        "val_x": fingerprint(val_x),
+        "fit": {k: _describe(v) for k, v in sorted(fit_kwargs.items()) if k not in _NOT_IN_KEY},
+        "torch": str(torch.__version__),
+        "aeutils": __version__,
+    }
+    key = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
+    path = cache_dir() / f"{name}-{key}.pt"
+    if path.is_file():
+        try:
+            metadata = load_checkpoint(model, path)
+            history = History(**metadata["history"])
+        except (ValueError, KeyError, TypeError) as error:
+            warnings.warn(
+                f"ignoring the unreadable cache file {path} ({error}); training again",
+                stacklevel=2,
+            )
+        else:
+            model.eval()
+            print(
+                f"{name}: loaded from the cache ({path.name}, trained in {history.seconds:.0f} s)"
+            )
+            return model, history
+    history = fit(model, train_x, val_x, seed=seed, **fit_kwargs)
+    save_checkpoint(model, path, history=history.as_dict(), config=config)
+    return model, history
