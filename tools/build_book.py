@@ -99,7 +99,8 @@ def main() -> int:
         invalidate_stale_cache()
         source = ROOT
     html = source / "_build" / "html"
-    command = ["jupyter-book", "build", str(source), *BUILD_FLAGS]
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")  # the one next to this Python
+    command = [str(jupyter_book), "build", str(source), *BUILD_FLAGS]
     print(" ".join(command), flush=True)
     status = subprocess.call(command)
     if status == 0:
