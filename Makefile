@@ -1,6 +1,7 @@
 # Two commands do everything (see README.md):
 #   make book   build the HTML book at full settings  -> _build/html/index.html
-#   make test   run every check (lint, unit tests, notebooks in quick mode, book, HTML)
+#   make test   run every check (lint, unit tests, notebooks in quick mode, book, HTML, browser)
+#   make assignments   the assignment edition (solutions removed) -> _build/assignments/
 # Both first create or update the virtual environment .venv from requirements/lock.txt, and skip
 # that step when neither the lock file nor pyproject.toml changed.
 # Data: set DATA=/path/to/folder-with-MNIST (or $AEUTILS_DATA); otherwise MNIST is downloaded.
@@ -12,6 +13,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_DIR := _build/test
 TEST_HTML := $(TEST_DIR)/book/src/_build/html
+TEST_STUDENT_HTML := $(TEST_DIR)/student/src/_build/html
 PYTEST := $(BIN)/python -m pytest -q
 export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -20,7 +22,7 @@ export AEUTILS_DATA := $(abspath $(DATA))
 endif
 TIMED := tools/timed.sh
 
-.PHONY: book test bench env lock clean
+.PHONY: book test assignments bench env lock clean
 
 env: $(STAMP)
 
@@ -45,10 +47,23 @@ test: $(STAMP)
 	$(TIMED) notebooks $(PYTEST) tests/notebooks --durations=0 --junitxml=$(TEST_DIR)/junit-notebooks.xml; \
 	$(TIMED) nbval $(PYTEST) -p no:cacheprovider --nbval-lax --nbval-current-env $(TEST_DIR)/notebooks \
 	  --junitxml=$(TEST_DIR)/junit-nbval.xml; \
+	$(TIMED) colab $(PYTEST) tests/colab --junitxml=$(TEST_DIR)/junit-colab.xml; \
 	$(TIMED) book $(BIN)/python tools/build_book.py --executed $(TEST_DIR)/notebooks --out $(TEST_DIR)/book; \
-	$(TIMED) html $(PYTEST) tests/book --html-dir $(TEST_HTML) --junitxml=$(TEST_DIR)/junit-html.xml; \
+	$(TIMED) student $(BIN)/python tools/build_book.py --executed $(TEST_DIR)/notebooks \
+	  --out $(TEST_DIR)/student --student; \
+	$(TIMED) html $(PYTEST) tests/book --html-dir $(TEST_HTML) --student-html-dir $(TEST_STUDENT_HTML) \
+	  --junitxml=$(TEST_DIR)/junit-html.xml; \
+	$(TIMED) browser $(PYTEST) tests/browser --html-dir $(TEST_HTML) --junitxml=$(TEST_DIR)/junit-browser.xml; \
 	echo "Executed notebooks: $(TEST_DIR)/notebooks/   Test build of the book: $(TEST_HTML)/index.html"; \
+	echo "Browser screenshots: $(TEST_DIR)/book/src/_build/screenshots/"; \
 	$(BIN)/python tools/test_summary.py $(TEST_DIR)
+
+assignments: book
+	@$(TIMED) assignments bash -c '$(BIN)/python tools/assignments.py _build/assignments/notebooks && \
+	  $(BIN)/python tools/build_book.py --executed _build/jupyter_execute/notebooks \
+	  --out _build/assignments/book --student'
+	@echo "Student notebooks: _build/assignments/notebooks/"
+	@echo "Student book: $(CURDIR)/_build/assignments/book/src/_build/html/index.html"
 
 bench: $(STAMP)
 	@$(TIMED) bench $(BIN)/python benchmarks/epoch_speed.py

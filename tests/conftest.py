@@ -35,3 +35,8 @@ def pytest_addoption(parser):
         default="_build/html",
         help="built HTML book checked by tests/book (default: _build/html, from `make book`)",
     )
+    parser.addoption(
+        "--student-html-dir",
+        default="_build/assignments/book/src/_build/html",
+        help="assignment edition of the book (default: from `make assignments`)",
+    )

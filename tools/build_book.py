@@ -1,28 +1,41 @@
 """Build the HTML book with warnings as errors.
 
     python tools/build_book.py                       # the book at full settings -> _build/html
-    python tools/build_book.py --executed DIR --out OUT [--only ch03 ch06]
+    python tools/build_book.py --executed DIR --out OUT [--only ch03 ch06] [--student]
         # from notebooks already executed (in quick mode, by the tests) -> OUT/src/_build/html
 
 The execution cache of Jupyter Book keys on a notebook's code only, so a change to aeutils or to the
 pinned requirements would otherwise leave stale outputs: the cache is cleared when they change.
+
+MathJax is served from the book itself (so formulas render offline): its browser bundle is fetched
+once from the npm registry into _build/vendor. Without npm the book falls back to MathJax's CDN.
+
+--student builds the assignment edition: exercise solutions hidden in the text, solution cells
+removed from the notebooks and the outputs of their self-checks cleared.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
+import re
 import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 
 import yaml
+from assignments import write_student_notebook  # tools/assignments.py
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "_build" / ".jupyter_cache"
 SOURCES = ("_config.yml", "_toc.yml", "references.bib", "book")
 BUILD_FLAGS = ["-W", "-n", "--keep-going", "--builder", "html"]
+MATHJAX_VERSION = "3.2.2"
+MATHJAX_SITE = ROOT / "_build" / "vendor" / f"mathjax-{MATHJAX_VERSION}"  # holds mathjax/
 
 
 def dependencies_digest() -> str:
@@ -44,7 +57,71 @@ def invalidate_stale_cache() -> None:
     stamp.write_text(current)
 
 
-def stage_executed(executed: Path, out: Path, only: list[str] | None = None) -> Path:
+def vendored_mathjax() -> Path | None:
+    """A folder holding mathjax/ (MathJax's es5 bundle), fetched once; None without npm."""
+    if (MATHJAX_SITE / "mathjax" / "tex-mml-chtml.js").is_file():
+        return MATHJAX_SITE
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm not found: the book loads MathJax from its CDN (formulas need internet)")
+        return None
+    MATHJAX_SITE.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=MATHJAX_SITE.parent) as tmp:
+        subprocess.run(
+            [npm, "pack", f"mathjax@{MATHJAX_VERSION}", "--pack-destination", tmp, "--silent"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        (tarball,) = Path(tmp).glob("mathjax-*.tgz")
+        with tarfile.open(tarball) as archive:
+            archive.extractall(tmp, filter="data")
+        site = Path(tmp) / "site"
+        site.mkdir()
+        (Path(tmp) / "package" / "es5").rename(site / "mathjax")
+        try:
+            os.replace(site, MATHJAX_SITE)  # atomic: parallel builds never see half a copy
+        except OSError:
+            if not MATHJAX_SITE.is_dir():
+                raise
+    print(f"MathJax {MATHJAX_VERSION} vendored into {MATHJAX_SITE}")
+    return MATHJAX_SITE
+
+
+def configure(config: dict, student: bool = False) -> dict:
+    """The book's configuration with local MathJax (and the assignment edition's settings)."""
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    mathjax = vendored_mathjax()
+    if mathjax is not None:
+        sphinx_config["html_extra_path"] = [*sphinx_config.get("html_extra_path", []), str(mathjax)]
+        sphinx_config["mathjax_path"] = "../mathjax/tex-mml-chtml.js"
+    if student:
+        sphinx_config["hide_solutions"] = True
+        config["title"] = f"{config['title']} (assignment edition)"
+    return config
+
+
+INLINE_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
+
+
+def drop_repeated_inline_scripts(html: Path) -> None:
+    """Keep the first of identical inline <script> blocks in every page of the built book.
+
+    With Sphinx 7.4, sphinx-thebe's and sphinx-togglebutton's inline configuration is written
+    twice into every page, and the repeated `const THEBE_JS_URL = ...` makes the browser log
+    "Identifier 'THEBE_JS_URL' has already been declared".
+    """
+    for page in html.rglob("*.html"):
+        text = page.read_text()
+        blocks = INLINE_SCRIPT.findall(text)
+        for block in {b for b in blocks if blocks.count(b) > 1}:
+            first = text.index(block) + len(block)
+            text = text[:first] + text[first:].replace(block, "")
+        page.write_text(text)
+
+
+def stage_executed(
+    executed: Path, out: Path, only: list[str] | None = None, student: bool = False
+) -> Path:
     """Copy the book's sources and the executed notebooks to OUT/src, with execution turned off.
 
     With `only` (chapter prefixes such as "ch03"), the staged table of contents keeps just those
@@ -67,7 +144,9 @@ def stage_executed(executed: Path, out: Path, only: list[str] | None = None) -> 
     (src / "notebooks").mkdir()
     for notebook in notebooks:
         shutil.copy2(notebook, src / "notebooks" / notebook.name)
-    config = yaml.safe_load((src / "_config.yml").read_text())
+        if student:
+            write_student_notebook(notebook, src / "notebooks" / notebook.name)
+    config = configure(yaml.safe_load((src / "_config.yml").read_text()), student)
     config["execute"]["execute_notebooks"] = "off"
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     if only is not None:
@@ -90,20 +169,31 @@ def main() -> int:
     parser.add_argument("--executed", type=Path, help="folder of executed notebooks to build from")
     parser.add_argument("--out", type=Path, help="output folder (with --executed)")
     parser.add_argument("--only", nargs="+", help="with --executed: only these chapters (ch03 ...)")
+    parser.add_argument(
+        "--student", action="store_true", help="with --executed: assignment edition"
+    )
     args = parser.parse_args()
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")  # the one next to this Python
     if args.executed:
         if args.out is None:
             parser.error("--executed needs --out")
-        source = stage_executed(args.executed, args.out, args.only)
+        source = stage_executed(args.executed, args.out, args.only, args.student)
+        command = [str(jupyter_book), "build", str(source), *BUILD_FLAGS]
     else:
+        if args.only or args.student:
+            parser.error("--only and --student need --executed")
         invalidate_stale_cache()
         source = ROOT
+        generated = ROOT / "_build" / "_config.generated.yml"
+        config = configure(yaml.safe_load((ROOT / "_config.yml").read_text()))
+        generated.write_text(yaml.safe_dump(config, sort_keys=False))
+        command = [str(jupyter_book), "build", str(source), "--config", str(generated)]
+        command += BUILD_FLAGS
     html = source / "_build" / "html"
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")  # the one next to this Python
-    command = [str(jupyter_book), "build", str(source), *BUILD_FLAGS]
     print(" ".join(command), flush=True)
     status = subprocess.call(command)
     if status == 0:
+        drop_repeated_inline_scripts(html)
         print(f"HTML: {html / 'index.html'}")
     return status
 
