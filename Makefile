@@ -42,7 +42,8 @@ book: $(STAMP)
 test: $(STAMP)
 	@rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	@export STAGE_LOG=$(CURDIR)/$(TEST_DIR)/stages.txt AEUTILS_CACHE=$(CURDIR)/$(TEST_DIR)/cache; set -e; \
-	$(TIMED) lint bash -c 'ruff check . && ruff format --check .'; \
+	$(TIMED) lint bash -c 'ruff check . && ruff format --check . && \
+	  check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml'; \
 	$(TIMED) unit $(PYTEST) tests/unit tests/test_project.py --junitxml=$(TEST_DIR)/junit-unit.xml; \
 	$(TIMED) notebooks $(PYTEST) tests/notebooks --durations=0 --junitxml=$(TEST_DIR)/junit-notebooks.xml; \
 	$(TIMED) nbval $(PYTEST) -p no:cacheprovider --nbval-lax --nbval-current-env $(TEST_DIR)/notebooks \

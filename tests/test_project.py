@@ -50,3 +50,12 @@ def test_book_config_has_launch_buttons_bibliography_and_exercises():
     assert CONFIG["execute"]["execute_notebooks"] == "cache"
     assert "sphinx_exercise" in CONFIG["sphinx"]["extra_extensions"]
     assert (ROOT / CONFIG["bibtex_bibfiles"][0]).is_file()
+
+
+def test_publishing_cache_is_keyed_on_notebooks_aeutils_and_the_lock():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    cache = next(s for s in steps if s.get("with", {}).get("path") == "_build/.jupyter_cache")
+    for part in ("notebooks/**", "aeutils/**", "requirements/lock.txt"):
+        assert part in cache["with"]["key"], f"the execution cache key ignores {part}"
+    assert any(s.get("run") == "make book" for s in steps), "the workflow must build with make book"
