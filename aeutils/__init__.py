@@ -16,29 +16,39 @@ from . import (  # noqa: E402
     train,
 )
 from .cache import fit_cached  # noqa: E402
-from .data import Split, batches, load_mnist, subset, train_val_split  # noqa: E402
+from .data import Split, batches, load_mnist, random_shift, subset, train_val_split  # noqa: E402
 from .exercises import check  # noqa: E402
 from .losses import bce, l1, mse, weighted_sum  # noqa: E402
 from .metrics import psnr, ssim  # noqa: E402
-from .models import ConvAutoencoder, MLPAutoencoder, count_parameters  # noqa: E402
+from .models import ConvAutoencoder, MLPAutoencoder, SequenceAutoencoder, count_parameters  # noqa: E402
 from .noise import gaussian_noise, masking_noise  # noqa: E402
-from .plots import plot_history, plot_latent_2d, show_reconstructions  # noqa: E402
+from .plots import (  # noqa: E402
+    plot_history,
+    plot_latent_2d,
+    plot_latent_grid,
+    show_image_grid,
+    show_reconstructions,
+)
 from .runtime import pick_device, pick_threads, seed_everything, setup  # noqa: E402
 from .train import (  # noqa: E402
     History,
     embed,
     evaluate,
     fit,
+    interpolate,
     load_checkpoint,
     reconstruct,
     save_checkpoint,
 )
 
 __all__ = [
-    "ConvAutoencoder", "History", "MLPAutoencoder", "Split", "batches", "bce", "book", "cache",
+    "ConvAutoencoder", "History", "MLPAutoencoder", "SequenceAutoencoder", "Split", "batches",
+    "bce", "book", "cache",
     "check", "count_parameters", "data", "embed", "evaluate", "exercises", "fit", "fit_cached",
     "gaussian_noise", "l1", "load_checkpoint", "load_mnist", "losses", "masking_noise", "metrics",
     "models", "mse", "noise", "pick_device", "pick_threads", "plot_history", "plot_latent_2d",
-    "plots", "psnr", "reconstruct", "runtime", "save_checkpoint", "seed_everything", "setup",
+    "plots", "psnr", "random_shift", "reconstruct", "runtime", "save_checkpoint", "seed_everything",
+    "setup",
+    "interpolate", "plot_latent_grid", "show_image_grid",
     "show_reconstructions", "ssim", "subset", "train", "train_val_split", "weighted_sum",
 ]  # fmt: skip

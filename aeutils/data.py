@@ -129,3 +129,35 @@ def train_val_split(
     index = torch.randperm(total, generator=generator)
     val, train = index[:val_size], index[val_size:]
     return Split(split.x[train], split.y[train]), Split(split.x[val], split.y[val])
+
+
+def random_shift(
+    x: torch.Tensor, max_shift: int, generator: torch.Generator | None = None
+) -> torch.Tensor:
+    """A copy of images `x` (N, C, H, W), each moved by its own random whole-pixel offset.
+
+    Data augmentation: the offsets are drawn uniformly from -max_shift..max_shift along each
+    axis; pixels that enter from outside are 0 (MNIST's background) and nothing wraps around.
+    """
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+    if x.ndim != 4:
+        raise ValueError(f"x must be images shaped (N, C, H, W), got {tuple(x.shape)}")
+    n, channels, height, width = x.shape
+    if (
+        isinstance(max_shift, bool)
+        or not isinstance(max_shift, int)
+        or not 0 <= max_shift < min(height, width)
+    ):
+        raise ValueError(
+            f"max_shift must be an int from 0 to {min(height, width) - 1} (less than the image"
+            f" side), got {max_shift!r}"
+        )
+    m = max_shift
+    padded = torch.nn.functional.pad(x, (m, m, m, m))
+    dy, dx = torch.randint(-m, m + 1, (2, n), generator=generator).to(x.device)
+    rows = torch.arange(height, device=x.device) + m - dy[:, None]  # output row r <- row r - dy
+    cols = torch.arange(width, device=x.device) + m - dx[:, None]
+    images = torch.arange(n, device=x.device)[:, None, None, None]
+    planes = torch.arange(channels, device=x.device)[None, :, None, None]
+    return padded[images, planes, rows[:, None, :, None], cols[:, None, None, :]]

@@ -1,6 +1,7 @@
 """Autoencoders: an MLP with configurable widths and a small convolutional one.
 
 Both expose `encode` (x -> z), `decode` (z -> flat x_hat) and `forward` (x -> x_hat shaped like x).
+`SequenceAutoencoder` (GRU or LSTM) does the same for sequences, with `decode(z, length)`.
 """
 
 from __future__ import annotations
@@ -47,11 +48,45 @@ def _flatten_input(x: torch.Tensor, features: int, where: str, arg: str = "x") -
     return x.reshape(len(x), features)
 
 
+def _check_dropout(dropout: float, widths: tuple[int, ...]) -> None:
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}")
+    if dropout and len(widths) < 3:
+        raise ValueError(
+            f"dropout acts after hidden layers, and widths {widths!r} has none; give at least"
+            " three widths (input, hidden ..., code) or dropout=0"
+        )
+
+
+def _decoder_widths(
+    decoder_widths: Sequence[int] | None, widths: tuple[int, ...]
+) -> tuple[int, ...]:
+    """The decoder's widths, code to input: the mirror of `widths` unless given."""
+    if decoder_widths is None:
+        return widths[::-1]
+    given = tuple(decoder_widths)
+    if len(given) < 2 or not all(isinstance(w, int) and not isinstance(w, bool) for w in given):
+        raise ValueError(
+            f"decoder_widths must list at least two ints (code ... input), got {decoder_widths!r}"
+        )
+    if any(w < 1 for w in given):
+        raise ValueError(f"decoder_widths must be positive, got {given!r}")
+    if given[0] != widths[-1] or given[-1] != widths[0]:
+        raise ValueError(
+            f"decoder_widths must start at the code size {widths[-1]} and end at the input size"
+            f" {widths[0]} (widths[-1] and widths[0]), got {given!r}"
+        )
+    return given
+
+
 class MLPAutoencoder(nn.Module):
     """Fully connected autoencoder; `widths` lists the encoder from input to code.
 
     `widths=(784, 256, 128, 64)` gives 784-256-128-64 with ReLU between layers, a linear code layer
     (`latent_activation=None`) and a mirrored decoder 64-128-256-784 ending in `output_activation`.
+    `dropout > 0` adds `nn.Dropout(dropout)` after every hidden ReLU (not on the code or output).
+    `decoder_widths` (code to input, e.g. `(64, 784)`) builds a decoder that does not mirror the
+    encoder; None (the default) mirrors it.
     """
 
     def __init__(
@@ -60,6 +95,8 @@ class MLPAutoencoder(nn.Module):
         latent_activation: str | None = None,
         output_activation: str | None = "sigmoid",
         allow_overcomplete: bool = False,
+        dropout: float = 0.0,
+        decoder_widths: Sequence[int] | None = None,
     ) -> None:
         super().__init__()
         widths = tuple(widths)
@@ -70,16 +107,20 @@ class MLPAutoencoder(nn.Module):
         if any(w < 1 for w in widths[:-1]):
             raise ValueError(f"widths must be positive, got {widths!r}")
         _check_latent("widths[-1]", widths[-1], widths[0], allow_overcomplete)
+        _check_dropout(dropout, widths)
         self.widths = widths
-        self.encoder = self._stack(widths, activation(latent_activation))
-        self.decoder = self._stack(widths[::-1], activation(output_activation))
+        self.decoder_widths = _decoder_widths(decoder_widths, widths)
+        self.encoder = self._stack(widths, activation(latent_activation), dropout)
+        self.decoder = self._stack(self.decoder_widths, activation(output_activation), dropout)
 
     @staticmethod
-    def _stack(widths: Sequence[int], last: nn.Module) -> nn.Sequential:
+    def _stack(widths: Sequence[int], last: nn.Module, dropout: float = 0.0) -> nn.Sequential:
         layers: list[nn.Module] = []
         for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:])):
             layers.append(nn.Linear(n_in, n_out))
             layers.append(nn.ReLU() if i < len(widths) - 2 else last)
+            if dropout and i < len(widths) - 2:
+                layers.append(nn.Dropout(dropout))
         return nn.Sequential(*layers)
 
     @property
@@ -166,3 +207,75 @@ class ConvAutoencoder(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.decode(self.encode(x)).view_as(x)
+
+
+class SequenceAutoencoder(nn.Module):
+    """Recurrent autoencoder for sequences shaped (N, T, n_features), of any length T.
+
+    Encoder: a GRU (or an LSTM, `cell="lstm"`) reads the sequence, and a Linear layer maps its last
+    hidden state to the code z, shape (N, latent_dim). Decoder: a second GRU (or LSTM) starts from
+    a hidden state computed from z (Linear + Tanh) and receives z again at each of the T steps; a
+    Linear layer maps each of its hidden states to n_features values, then `output_activation`
+    (None, the default, leaves them unbounded). `decode(z, length)` needs the number of steps;
+    `forward(x)` returns a tensor shaped like x.
+    """
+
+    def __init__(
+        self,
+        n_features: int = 1,
+        latent_dim: int = 8,
+        hidden_size: int = 64,
+        cell: str = "gru",
+        output_activation: str | None = None,
+    ) -> None:
+        super().__init__()
+        for name, value in (
+            ("n_features", n_features),
+            ("latent_dim", latent_dim),
+            ("hidden_size", hidden_size),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        cells = {"gru": nn.GRU, "lstm": nn.LSTM}
+        if cell not in cells:
+            raise ValueError(f"cell must be one of {list(cells)}, got {cell!r}")
+        self.n_features, self.latent_dim, self.cell = n_features, latent_dim, cell
+        self.encoder_rnn = cells[cell](n_features, hidden_size, batch_first=True)
+        self.to_code = nn.Linear(hidden_size, latent_dim)
+        self.from_code = nn.Sequential(nn.Linear(latent_dim, hidden_size), nn.Tanh())
+        self.decoder_rnn = cells[cell](latent_dim, hidden_size, batch_first=True)
+        self.to_output = nn.Sequential(
+            nn.Linear(hidden_size, n_features), activation(output_activation)
+        )
+
+    def _check_sequences(self, x: torch.Tensor) -> None:
+        where = type(self).__name__
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"{where}: x must be a torch.Tensor, got {type(x).__name__}")
+        if x.ndim != 3 or x.shape[2] != self.n_features or x.shape[1] < 1:
+            raise ValueError(
+                f"{where}: x must have shape (N, T, {self.n_features}) (sequences, steps,"
+                f" features per step), got {tuple(x.shape)}"
+            )
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """Codes z, shape (N, latent_dim), of sequences x shaped (N, T, n_features)."""
+        self._check_sequences(x)
+        _, state = self.encoder_rnn(x)
+        last = state[0] if self.cell == "lstm" else state  # an LSTM's state is (h, c)
+        return self.to_code(last[-1])
+
+    def decode(self, z: torch.Tensor, length: int) -> torch.Tensor:
+        """Sequences shaped (N, length, n_features) decoded from codes z shaped (N, latent_dim)."""
+        if isinstance(length, bool) or not isinstance(length, int) or length < 1:
+            raise ValueError(
+                f"length (the number of steps to decode) must be a positive int, got {length!r}"
+            )
+        z = _flatten_input(z, self.latent_dim, f"{type(self).__name__}.decode", "z")
+        h0 = self.from_code(z).unsqueeze(0)
+        state = (h0, torch.zeros_like(h0)) if self.cell == "lstm" else h0
+        hidden, _ = self.decoder_rnn(z.unsqueeze(1).expand(-1, length, -1), state)
+        return self.to_output(hidden)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x), x.shape[1])

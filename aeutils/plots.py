@@ -95,3 +95,97 @@ def plot_latent_2d(
     ax.legend(markerscale=4, fontsize=8, loc="best", title="label")
     fig.tight_layout()
     return fig
+
+
+def show_image_grid(
+    rows: list[torch.Tensor | np.ndarray],
+    row_labels: list[str] | None = None,
+    col_labels: list[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Grayscale images in a grid: row i shows the images of `rows[i]`, labelled `row_labels[i]`.
+
+    Every row holds the same number of images (e.g. the same digits reconstructed by several
+    models, or the steps of an interpolation); `col_labels` are printed above the first row.
+    """
+    if len(rows) == 0:
+        raise ValueError("rows: expected at least one row of images, got none")
+    images = [_images(row) for row in rows]
+    n = len(images[0])
+    if any(len(row) != n for row in images):
+        raise ValueError(
+            f"rows: every row must hold the same number of images, got {[len(r) for r in images]}"
+        )
+    for name, labels, expected in (
+        ("row_labels", row_labels, len(images)),
+        ("col_labels", col_labels, n),
+    ):
+        if labels is not None and len(labels) != expected:
+            raise ValueError(f"{name}: expected {expected} labels, got {len(labels)}")
+    fig, axes = plt.subplots(
+        len(images), n, figsize=(0.9 * n + 0.9, 0.9 * len(images) + 0.6), squeeze=False
+    )
+    for r, row in enumerate(images):
+        for c, image in enumerate(row):
+            ax = axes[r, c]
+            ax.imshow(image, cmap="gray", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        if row_labels is not None:
+            axes[r, 0].set_ylabel(row_labels[r], rotation=0, ha="right", va="center", fontsize=9)
+    if col_labels is not None:
+        for c, label in enumerate(col_labels):
+            axes[0, c].set_title(label, fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_latent_grid(
+    model: torch.nn.Module,
+    low: tuple[float, float],
+    high: tuple[float, float],
+    n: int = 15,
+    ax: plt.Axes | None = None,
+    title: str = "Decoded grid of codes",
+) -> Figure:
+    """Decode an n x n grid of 2-D codes spanning the box `low`..`high`; show it as one mosaic.
+
+    The mosaic is drawn in code coordinates ($z_1$ across, $z_2$ up), so it lines up with a
+    scatter of the codes over the same box. Draws into `ax` if given; returns the figure.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise ValueError(f"n must be an int of at least 2, got {n!r}")
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    if low.shape != (2,) or high.shape != (2,) or not np.all(low < high):
+        raise ValueError(
+            f"low and high: expected two 2-D corners with low < high, got {low}, {high}"
+        )
+    z1 = np.linspace(low[0], high[0], n)
+    z2 = np.linspace(high[1], low[1], n)  # top row of the mosaic: the largest z_2
+    grid = torch.tensor([[a, b] for b in z2 for a in z1], dtype=torch.float32)
+    model.eval()
+    device = next(model.parameters()).device
+    with torch.no_grad():
+        decoded = model.decode(grid.to(device)).cpu()
+    tiles = _images(decoded)
+    side = tiles.shape[1]
+    mosaic = tiles.reshape(n, n, side, side).transpose(0, 2, 1, 3).reshape(n * side, n * side)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 5))
+    else:
+        fig = ax.figure
+    # each tile is centred on its grid point: half a step of margin on every side
+    step = (high - low) / (n - 1)
+    extent = (
+        low[0] - step[0] / 2,
+        high[0] + step[0] / 2,
+        low[1] - step[1] / 2,
+        high[1] + step[1] / 2,
+    )
+    ax.imshow(mosaic, cmap="gray", vmin=0, vmax=1, extent=extent, aspect="auto")
+    ax.set_xlabel("$z_1$")
+    ax.set_ylabel("$z_2$")
+    ax.set_title(title)
+    return fig

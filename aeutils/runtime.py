@@ -99,7 +99,7 @@ def setup(seed: int = 0, threads: int | None = None) -> torch.Generator:
     torch.set_num_threads(n)
     generator = seed_everything(seed)
     print(
-        f"aeutils: seed {seed}, {n} torch thread(s), device {pick_device()},"
-        f" torch {torch.__version__}"
+        f"aeutils: seed {seed}, {n} torch thread(s), torch {torch.__version__}"
+        f" ({'a GPU is available' if pick_device().type != 'cpu' else 'CPU only'})"
     )
     return generator

@@ -20,7 +20,6 @@ from torch import nn
 
 from .data import batches
 from .losses import Loss, mse
-from .runtime import pick_device
 
 CHECKPOINT_FORMAT = "aeutils-checkpoint-1"
 
@@ -82,6 +81,33 @@ def embed(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Te
 
 
 @torch.no_grad()
+def interpolate(
+    model: nn.Module, x1: torch.Tensor, x2: torch.Tensor, steps: int = 9
+) -> torch.Tensor:
+    """Decode the straight line between two codes: D((1 - t) E(x1) + t E(x2)), t from 0 to 1.
+
+    `x1` and `x2` are single examples (an image or a flat vector); returns `steps` decoded
+    examples shaped like `x1`, on the CPU, the first decoded from E(x1) and the last from E(x2).
+    """
+    _check_positive_int("steps", steps)
+    if steps < 2:
+        raise ValueError(f"steps must be at least 2 (both ends of the line), got {steps}")
+    for name, x in (("x1", x1), ("x2", x2)):
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    if x1.shape != x2.shape:
+        raise ValueError(
+            f"x2 must have the shape of x1 {tuple(x1.shape)} (one example each),"
+            f" got {tuple(x2.shape)}"
+        )
+    model.eval()
+    device = next(model.parameters()).device
+    z1, z2 = model.encode(torch.stack([x1, x2]).to(device))
+    t = torch.linspace(0, 1, steps, device=device)[:, None]
+    return model.decode((1 - t) * z1 + t * z2).cpu().view(steps, *x1.shape)
+
+
+@torch.no_grad()
 def evaluate(
     model: nn.Module,
     x: torch.Tensor,
@@ -131,6 +157,7 @@ def fit(
     lr: float = 1e-3,
     weight_decay: float = 0.0,
     patience: int | None = None,
+    keep_best: bool = True,
     checkpoint: str | os.PathLike | None = None,
     seed: int = 0,
     progress: bool = True,
@@ -140,6 +167,7 @@ def fit(
 
     With `val_x`, the weights of the epoch with the lowest validation loss are kept (and saved to
     `checkpoint`, if given); `patience` stops training after that many epochs without improvement.
+    `keep_best=False` keeps the last epoch's weights instead (to study overfitting).
     With `corrupt` (e.g. `aeutils.noise.gaussian_noise(0.3)`), the model sees `corrupt(batch,
     generator)` and the loss compares its output with the clean batch: a denoising autoencoder.
     The validation inputs are corrupted the same way, with the same noise every epoch.
@@ -154,6 +182,8 @@ def fit(
             )
     _check_positive_int("epochs", epochs)
     _check_positive_int("batch_size", batch_size)
+    if not isinstance(keep_best, bool):
+        raise ValueError(f"keep_best must be True or False, got {keep_best!r}")
     if patience is not None:
         _check_positive_int("patience", patience)
         if val_x is None:
@@ -164,7 +194,9 @@ def fit(
         checkpoint = Path(checkpoint)
         _check_writable_folder(checkpoint.parent, "checkpoint")
 
-    device = pick_device(None if device is None else str(device))
+    # Train where the model is (the CPU unless the reader moved it, e.g. with `pick_device()`), so
+    # that cells calling the model on CPU tensors after training keep working.
+    device = next(model.parameters()).device if device is None else torch.device(device)
     model.to(device)
     train_x = train_x.to(device)
     val_x = val_x.to(device) if val_x is not None else None
@@ -200,7 +232,7 @@ def fit(
 
         if current < best_loss:
             best_loss, history.best_epoch, waited = current, epoch, 0
-            if val_x is not None:
+            if val_x is not None and keep_best:
                 best_state = copy.deepcopy(model.state_dict())
             if checkpoint is not None:
                 save_checkpoint(model, checkpoint, epoch=epoch, history=history.as_dict())

@@ -159,3 +159,50 @@ def test_train_val_split_is_a_disjoint_cover():
 def test_train_val_split_rejects_bad_val_size(bad):
     with pytest.raises(ValueError, match=rf"val_size must be an int between 1 and 9, got {bad!r}"):
         data.train_val_split(numbered_split(10), bad)
+
+
+def test_random_shift_moves_each_image_whole_with_zero_fill():
+    x = torch.zeros(200, 2, 7, 7)
+    x[:, :, 3, 3] = torch.arange(1, 201, dtype=torch.float32)[:, None]  # one bright pixel
+    x[:, 1, 3, 4] = 0.5  # and a second one, only in channel 1
+    shifted = data.random_shift(x, 2, torch.Generator().manual_seed(0))
+    assert shifted.shape == x.shape and torch.equal(x[:, 0, 3, 3], torch.arange(1, 201.0))  # a copy
+    offsets = set()
+    for i in range(len(x)):
+        (dy, dx) = (int(v) - 3 for v in (shifted[i, 0] == i + 1).nonzero()[0])
+        offsets.add((dy, dx))
+        assert torch.equal(shifted[i], torch.roll(x[i], (dy, dx), dims=(1, 2)))  # same offset
+    assert offsets == {(dy, dx) for dy in range(-2, 3) for dx in range(-2, 3)}  # all 25 drawn
+
+
+def test_random_shift_does_not_wrap_around():
+    x = torch.zeros(50, 1, 5, 5)
+    x[:, 0, 0, :] = 1.0  # the top row is lit
+    shifted = data.random_shift(x, 1, torch.Generator().manual_seed(0))
+    lit = shifted[:, 0].sum(dim=(1, 2))
+    assert set(lit.tolist()) <= {5.0, 4.0, 0.0}  # a row moved sideways loses one pixel, or leaves
+    assert (lit == 0).any() and shifted[:, 0, -1].sum() == 0  # nothing reappears at the bottom
+
+
+def test_random_shift_is_repeatable_and_zero_shift_copies():
+    x = torch.rand(6, 1, 8, 8, generator=torch.Generator().manual_seed(0))
+    first = data.random_shift(x, 3, torch.Generator().manual_seed(4))
+    assert torch.equal(first, data.random_shift(x, 3, torch.Generator().manual_seed(4)))
+    copy = data.random_shift(x, 0)
+    assert torch.equal(copy, x) and copy.data_ptr() != x.data_ptr()
+
+
+@pytest.mark.parametrize(
+    ("x", "max_shift", "error", "message"),
+    [
+        ([[0.0]], 1, TypeError, "x must be a torch.Tensor, got list"),
+        (torch.zeros(3, 28, 28), 1, ValueError, r"x must be images shaped \(N, C, H, W\), got"),
+        (torch.zeros(3, 1, 6, 8), 6, ValueError, "max_shift must be an int from 0 to 5 .*got 6"),
+        (torch.zeros(3, 1, 8, 8), -1, ValueError, "max_shift must be an int .*got -1"),
+        (torch.zeros(3, 1, 8, 8), 1.5, ValueError, "max_shift must be an int .*got 1.5"),
+        (torch.zeros(3, 1, 8, 8), True, ValueError, "max_shift must be an int .*got True"),
+    ],
+)
+def test_random_shift_rejects_bad_arguments(x, max_shift, error, message):
+    with pytest.raises(error, match=message):
+        data.random_shift(x, max_shift)

@@ -124,3 +124,141 @@ def test_activation_by_name(name, kind):
 def test_activation_rejects_unknown_name():
     with pytest.raises(ValueError, match="activation must be one of .*got 'gelu'"):
         models.activation("gelu")
+
+
+def test_mlp_without_dropout_has_no_dropout_layers():
+    plain, zero = MLPAutoencoder((16, 8, 4)), MLPAutoencoder((16, 8, 4), dropout=0.0)
+    assert repr(plain) == repr(zero)
+    assert not any(isinstance(m, nn.Dropout) for m in plain.modules())
+
+
+def test_mlp_dropout_follows_every_hidden_relu_only():
+    model = MLPAutoencoder((16, 12, 8, 4), dropout=0.25)
+    for part in (model.encoder, model.decoder):
+        kinds = [type(m).__name__ for m in part]
+        assert kinds[:3] == ["Linear", "ReLU", "Dropout"] and kinds[3:6] == kinds[:3]
+        assert kinds[6] == "Linear" and kinds[-1] != "Dropout" and len(kinds) == 8
+        assert all(m.p == 0.25 for m in part if isinstance(m, nn.Dropout))
+
+
+def test_mlp_dropout_acts_in_training_mode_only():
+    torch.manual_seed(0)
+    model = MLPAutoencoder((16, 64, 4), dropout=0.5)
+    x = torch.rand(4, 16)
+    model.eval()
+    assert torch.equal(model(x), model(x))
+    model.train()
+    assert not torch.equal(model(x), model(x))
+
+
+@pytest.mark.parametrize(
+    ("widths", "dropout", "message"),
+    [
+        ((16, 8, 4), 1.0, r"dropout must be a probability in \[0, 1\), got 1.0"),
+        ((16, 8, 4), -0.1, r"dropout must be a probability in \[0, 1\), got -0.1"),
+        ((16, 8, 4), True, r"dropout must be a probability in \[0, 1\), got True"),
+        ((16, 8, 4), "0.2", r"dropout must be a probability in \[0, 1\), got '0.2'"),
+        ((16, 4), 0.2, r"dropout acts after hidden layers, and widths \(16, 4\) has none"),
+    ],
+)
+def test_mlp_rejects_bad_dropout(widths, dropout, message):
+    with pytest.raises(ValueError, match=message):
+        MLPAutoencoder(widths, dropout=dropout)
+
+
+def test_mlp_decoder_widths_build_a_non_mirrored_decoder():
+    model = MLPAutoencoder((12, 6, 3), decoder_widths=(3, 20, 20, 12))
+    assert [m.out_features for m in model.encoder if isinstance(m, nn.Linear)] == [6, 3]
+    assert [m.out_features for m in model.decoder if isinstance(m, nn.Linear)] == [20, 20, 12]
+    assert isinstance(model.decoder[-1], nn.Sigmoid)
+    assert model(torch.rand(4, 12)).shape == (4, 12)
+    single = MLPAutoencoder((12, 6, 3), decoder_widths=(3, 12))  # one Linear layer, then Sigmoid
+    assert [type(m) for m in single.decoder] == [nn.Linear, nn.Sigmoid]
+
+
+def test_mlp_default_decoder_is_the_mirror():
+    torch.manual_seed(0)
+    default = MLPAutoencoder((12, 6, 3))
+    torch.manual_seed(0)
+    explicit = MLPAutoencoder((12, 6, 3), decoder_widths=(3, 6, 12))
+    assert default.decoder_widths == (3, 6, 12)
+    assert repr(default) == repr(explicit)  # fit_cached keys on the repr
+    x = torch.rand(5, 12)
+    assert torch.equal(default(x), explicit(x))
+
+
+@pytest.mark.parametrize(
+    ("decoder_widths", "message"),
+    [
+        ((3,), r"decoder_widths must list at least two ints \(code ... input\), got \(3,\)"),
+        ((3, 6.0, 12), r"decoder_widths must list at least two ints .*got \(3, 6.0, 12\)"),
+        ((3, 0, 12), r"decoder_widths must be positive, got \(3, 0, 12\)"),
+        ((4, 12), r"decoder_widths must start at the code size 3 .* input size 12 .*got \(4, 12\)"),
+        ((3, 10), r"decoder_widths must start at the code size 3 .* input size 12 .*got \(3, 10\)"),
+    ],
+)
+def test_mlp_rejects_bad_decoder_widths(decoder_widths, message):
+    with pytest.raises(ValueError, match=message):
+        MLPAutoencoder((12, 6, 3), decoder_widths=decoder_widths)
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_sequence_autoencoder_shapes(cell):
+    model = models.SequenceAutoencoder(n_features=3, latent_dim=4, hidden_size=5, cell=cell)
+    x = torch.randn(6, 11, 3)
+    assert model.encode(x).shape == (6, 4)
+    assert model(x).shape == x.shape
+    assert model.decode(torch.zeros(6, 4), length=7).shape == (6, 7, 3)  # any length
+    assert model(torch.randn(2, 1, 3)).shape == (2, 1, 3)  # a single step
+
+
+def test_sequence_autoencoder_code_decides_the_output():
+    torch.manual_seed(0)
+    model = models.SequenceAutoencoder(n_features=2, latent_dim=3, hidden_size=8)
+    z = torch.randn(4, 3)
+    out = model.decode(z, 9)
+    assert torch.allclose(out[1], model.decode(z[1:2], 9)[0], atol=1e-6)  # from its own code only
+    assert not torch.allclose(out[0], out[1])
+    # the encoder reads the whole sequence: changing only the first step changes the code
+    x = torch.randn(1, 9, 2)
+    changed = x.clone()
+    changed[0, 0] += 1.0
+    assert not torch.allclose(model.encode(x), model.encode(changed))
+
+
+def test_sequence_autoencoder_output_activation_and_gradients():
+    model = models.SequenceAutoencoder(n_features=1, latent_dim=2, output_activation="tanh")
+    x = 10 * torch.randn(3, 5, 1)
+    out = model(x)
+    assert out.abs().max() < 1
+    out.sum().backward()
+    assert all(p.grad is not None for p in model.parameters())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_features": 0}, "n_features must be a positive int, got 0"),
+        ({"latent_dim": 2.5}, "latent_dim must be a positive int, got 2.5"),
+        ({"hidden_size": True}, "hidden_size must be a positive int, got True"),
+        ({"cell": "rnn"}, r"cell must be one of \['gru', 'lstm'\], got 'rnn'"),
+        ({"output_activation": "gelu"}, "activation must be one of .*got 'gelu'"),
+    ],
+)
+def test_sequence_autoencoder_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        models.SequenceAutoencoder(**kwargs)
+
+
+def test_sequence_autoencoder_rejects_bad_inputs():
+    model = models.SequenceAutoencoder(n_features=3, latent_dim=2)
+    with pytest.raises(ValueError, match=r"x must have shape \(N, T, 3\) .*got \(4, 10\)"):
+        model(torch.zeros(4, 10))
+    with pytest.raises(ValueError, match=r"x must have shape \(N, T, 3\) .*got \(4, 10, 2\)"):
+        model.encode(torch.zeros(4, 10, 2))
+    with pytest.raises(TypeError, match="x must be a torch.Tensor, got list"):
+        model.encode([[[0.0] * 3]])
+    with pytest.raises(ValueError, match=r"decode: z must have shape \(N, 2\).*got \(4, 3\)"):
+        model.decode(torch.zeros(4, 3), 5)
+    with pytest.raises(ValueError, match="length .* must be a positive int, got 0"):
+        model.decode(torch.zeros(4, 2), 0)

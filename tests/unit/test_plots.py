@@ -70,3 +70,72 @@ def test_plot_latent_2d_rejects_codes_that_are_not_2d():
 def test_plot_latent_2d_rejects_wrong_label_count():
     with pytest.raises(ValueError, match="labels: expected 30 labels .*got 29"):
         plots.plot_latent_2d(torch.randn(30, 2), torch.zeros(29))
+
+
+def test_show_image_grid_draws_rows_with_their_labels():
+    g = torch.Generator().manual_seed(0)
+    rows = [torch.rand(4, 1, 5, 5, generator=g), np.zeros((4, 25)), torch.ones(4, 5, 5)]
+    fig = plots.show_image_grid(
+        rows, row_labels=["a", "b", "c"], col_labels=list("wxyz"), title="grid"
+    )
+    assert len(fig.axes) == 12 and fig.get_suptitle() == "grid"
+    assert np.allclose(fig.axes[1].images[0].get_array(), rows[0][1, 0])  # row by row
+    assert np.allclose(fig.axes[11].images[0].get_array(), 1.0)
+    assert [fig.axes[4 * i].get_ylabel() for i in range(3)] == ["a", "b", "c"]
+    assert [ax.get_title() for ax in fig.axes[:4]] == list("wxyz")
+
+
+@pytest.mark.parametrize(
+    ("rows", "labels", "message"),
+    [
+        ([], {}, "rows: expected at least one row of images, got none"),
+        ([torch.zeros(3, 16), torch.zeros(2, 16)], {}, r"same number of images, got \[3, 2\]"),
+        ([torch.zeros(3, 16)], {"row_labels": ["a", "b"]}, "row_labels: expected 1 labels, got 2"),
+        ([torch.zeros(3, 16)], {"col_labels": ["a"]}, "col_labels: expected 3 labels, got 1"),
+    ],
+)
+def test_show_image_grid_rejects_bad_rows_and_labels(rows, labels, message):
+    with pytest.raises(ValueError, match=message):
+        plots.show_image_grid(rows, **labels)
+
+
+class CodeAsImage(torch.nn.Module):
+    """Decodes a 2-D code (a, b) to a 2x2 image [[a, b], [a + b, 0]]: easy to locate in a mosaic."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dummy = torch.nn.Parameter(torch.zeros(1))
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        a, b = z[:, 0], z[:, 1]
+        return torch.stack([a, b, a + b, torch.zeros_like(a)], dim=1)
+
+
+def test_plot_latent_grid_lays_tiles_out_in_code_coordinates():
+    fig = plots.plot_latent_grid(CodeAsImage(), low=(0.0, 0.0), high=(0.2, 0.4), n=3)
+    (ax,) = fig.axes
+    mosaic = ax.images[0].get_array()
+    assert mosaic.shape == (6, 6)
+    assert np.allclose(mosaic[:2, :2], [[0.0, 0.4], [0.4, 0.0]])  # top left: z = (low_1, high_2)
+    assert np.allclose(mosaic[4:, 4:], [[0.2, 0.0], [0.2, 0.0]])  # bottom right: (high_1, low_2)
+    assert np.allclose(ax.images[0].get_extent(), [-0.05, 0.25, -0.1, 0.5])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$z_1$", "$z_2$")
+
+
+def test_plot_latent_grid_draws_into_a_given_axes():
+    fig, (left, right) = plt.subplots(1, 2)
+    assert plots.plot_latent_grid(CodeAsImage(), (0, 0), (1, 1), n=2, ax=right) is fig
+    assert len(right.images) == 1 and len(left.images) == 0
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "n", "message"),
+    [
+        ((0, 0), (1, 1), 1, "n must be an int of at least 2, got 1"),
+        ((0, 1), (1, 1), 3, "low and high: expected two 2-D corners with low < high"),
+        ((0, 0, 0), (1, 1, 1), 3, "low and high: expected two 2-D corners"),
+    ],
+)
+def test_plot_latent_grid_rejects_bad_boxes(low, high, n, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_latent_grid(CodeAsImage(), low, high, n=n)

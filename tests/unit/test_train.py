@@ -327,3 +327,58 @@ def test_denoising_training_beats_the_identity_on_noisy_inputs():
     noisy = noise(clean, torch.Generator().manual_seed(1))
     denoised = train.reconstruct(model, noisy)
     assert mse(denoised, clean) < 0.2 * mse(noisy, clean)
+
+
+def test_fit_keep_best_false_keeps_the_last_epoch_weights():
+    val_x = torch.full((4, 4), 0.5)
+    runs = {}
+    for keep_best in (True, False):
+        model = ConstantOutput(-4.0)  # as above: validation improves, then gets much worse
+        history = train.fit(
+            model,
+            torch.ones(8, 4),
+            val_x,
+            epochs=30,
+            batch_size=8,
+            lr=0.3,
+            keep_best=keep_best,
+            progress=False,
+        )
+        runs[keep_best] = (model, history)
+    (best_model, best_history), (last_model, last_history) = runs[True], runs[False]
+    assert best_history.val_loss == last_history.val_loss  # the same training run
+    assert last_history.best_epoch == best_history.best_epoch < 30
+    assert train.evaluate(last_model, val_x) == last_history.val_loss[-1]
+    assert train.evaluate(best_model, val_x) == min(best_history.val_loss)
+    assert last_history.val_loss[-1] > 10 * min(last_history.val_loss)
+
+
+def test_fit_rejects_a_non_boolean_keep_best():
+    with pytest.raises(ValueError, match="keep_best must be True or False, got 'no'"):
+        train.fit(small_mlp(), torch.rand(8, 16), keep_best="no", progress=False)
+
+
+def test_interpolate_decodes_the_segment_between_two_codes():
+    model = small_mlp(widths=(16, 4))
+    x1, x2 = torch.rand(1, 4, 4), torch.rand(1, 4, 4)
+    path = train.interpolate(model, x1, x2, steps=5)
+    assert path.shape == (5, 1, 4, 4)
+    with torch.no_grad():
+        z1, z2 = model.encode(x1[None]), model.encode(x2[None])
+        middle = model.decode((z1 + z2) / 2).view(1, 4, 4)
+        assert torch.allclose(path[0], model(x1[None])[0])
+        assert torch.allclose(path[-1], model(x2[None])[0])
+    assert torch.allclose(path[2], middle)
+
+
+@pytest.mark.parametrize(
+    ("x2", "steps", "message"),
+    [
+        (torch.rand(16), 1, "steps must be at least 2 .*got 1"),
+        (torch.rand(16), 2.5, "steps must be a positive int, got 2.5"),
+        (torch.rand(2, 16), 3, r"x2 must have the shape of x1 \(16,\) .*got \(2, 16\)"),
+    ],
+)
+def test_interpolate_rejects_bad_arguments(x2, steps, message):
+    with pytest.raises(ValueError, match=message):
+        train.interpolate(small_mlp(), torch.rand(16), x2, steps=steps)

@@ -1,0 +1,139 @@
+"""Chapters 1 and 2: the self-checks catch typical mistakes, and their references are right."""
+
+import pytest
+import torch
+from torch import nn
+
+from aeutils import exercises
+from aeutils.exercises import ch01, ch02
+
+
+def fails(name, answer, capsys, expected_text):
+    assert not exercises.check(name, answer)
+    out = capsys.readouterr().out
+    assert out.startswith("✗ ") and expected_text in out, out
+
+
+def test_objective_catches_per_pixel_mean_and_total_sum(capsys):
+    fails(
+        "reconstruction-objective",
+        lambda x, x_hat: ((x - x_hat) ** 2).mean().item(),
+        capsys,
+        "hint: sum the squared errors over each example's values",
+    )
+    fails(
+        "reconstruction-objective",
+        lambda x, x_hat: ((x - x_hat) ** 2).sum().item(),
+        capsys,
+        "tensor of shape (5, 784)",
+    )  # N = 1 cannot tell a sum from a mean over N
+
+
+def test_objective_reference_is_the_formula():
+    x, x_hat = torch.zeros(4, 3), torch.ones(4, 3)
+    x_hat[0] = 3.0  # the first example has squared error 3 * 9, the others 3 * 1
+    assert ch01.reconstruction_objective(x, x_hat) == pytest.approx((27 + 3 * 3) / 4)
+
+
+def test_threshold_catches_the_wrong_quantile(capsys):
+    fails("anomaly-threshold", lambda e, rate: torch.quantile(e, rate).item(), capsys, "returned")
+
+
+def test_threshold_reference_leaves_the_rate_above():
+    errors = torch.arange(1, 1002, dtype=torch.float32)  # 1 ... 1001
+    threshold = ch01.anomaly_threshold(errors, 0.05)
+    assert (errors > threshold).float().mean().item() == pytest.approx(0.05, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda n, a: (a[:, None] > n[None, :]).float().mean().item(),  # ties count 0
+        lambda n, a: (a[:, None] >= n[None, :]).float().mean().item(),  # ties count 1
+        lambda n, a: (n[:, None] > a[None, :]).float().mean().item(),  # the wrong way round
+        lambda n, a: (a.mean() > n.mean()).float().item(),  # one comparison of means
+    ],
+    ids=["ties-zero", "ties-one", "reversed", "means"],
+)
+def test_auroc_catches_typical_mistakes(wrong, capsys):
+    fails("auroc", wrong, capsys, "returned")
+
+
+def test_auroc_reference_matches_scikit_learn():
+    from sklearn.metrics import roc_auc_score
+
+    for normal, anomaly in ch01._scores(torch.Generator().manual_seed(5)):
+        labels = [0] * len(normal) + [1] * len(anomaly)
+        expected = roc_auc_score(labels, torch.cat([normal, anomaly]).numpy())
+        assert ch01.auroc(normal, anomaly) == pytest.approx(expected)
+
+
+def test_conv_sizes_match_torch_on_every_case():
+    for case in ch02._conv_cases(torch.Generator().manual_seed(3)):
+        size, kernel, stride, padding = case
+        out = nn.Conv2d(1, 1, kernel, stride, padding)(torch.zeros(1, 1, size, size))
+        assert out.shape[-1] == ch02.conv_output_size(*case), case
+    for case in ch02._transpose_cases(torch.Generator().manual_seed(3)):
+        size, kernel, stride, padding, output_padding = case
+        layer = nn.ConvTranspose2d(1, 1, kernel, stride, padding, output_padding)
+        assert layer(torch.zeros(1, 1, size, size)).shape[-1] == (
+            ch02.conv_transpose_size(*case)
+        ), case
+
+
+def test_conv_size_checks_catch_typical_mistakes(capsys):
+    fails(
+        "conv-output-size",
+        lambda s, k, st=1, p=0: (s + p - k) // st + 1,
+        capsys,
+        "returned 26, expected 28",
+    )  # padding on one side only
+    fails(
+        "conv-output-size",
+        lambda s, k, st=1, p=0: (s + 2 * p - k) / st + 1,
+        capsys,
+        "returned 14.5, expected 14",
+    )  # no rounding down
+    fails("conv-transpose-size", lambda s, k, st=1, p=0, op=0: s * st, capsys, "expected 13")
+    fails(
+        "conv-transpose-size",
+        lambda s, k, st=1, p=0, op=0: (s - 1) * st - 2 * p + k,
+        capsys,
+        "returned 13, expected 14",
+    )  # output_padding forgotten
+
+
+def test_gru_count_matches_torch_and_catches_one_bias(capsys):
+    for input_size, hidden in ch02._gru_cases(torch.Generator().manual_seed(0)):
+        n = sum(p.numel() for p in nn.GRU(input_size, hidden).parameters())
+        assert ch02.gru_parameter_count(input_size, hidden) == n
+    fails(
+        "gru-parameter-count",
+        lambda i, h: 3 * (h * i + h * h + h),
+        capsys,
+        "returned 3264, expected 3360",
+    )
+    fails(
+        "gru-parameter-count", lambda i, h: 4 * (h * i + h * h + 2 * h), capsys, "expected 3360"
+    )  # an LSTM's four gates
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda t, x: (x - x.mean(0)) / x.std(0, unbiased=False),  # the new rows' own statistics
+        lambda t, x: (x - t.mean(0)) / t.std(0),  # unbiased std
+        lambda t, x: (x - t.mean()) / t.std(unbiased=False),  # one mean for the whole table
+    ],
+    ids=["own-statistics", "unbiased", "global"],
+)
+def test_standardize_catches_typical_mistakes(wrong, capsys):
+    fails("standardize", wrong, capsys, "values differ")
+
+
+def test_standardize_reference_matches_scikit_learn():
+    from sklearn.preprocessing import StandardScaler
+
+    train, x = ch02._tables(torch.Generator().manual_seed(1))[2]
+    expected = StandardScaler().fit(train.numpy()).transform(x.numpy())
+    assert torch.allclose(ch02.standardize(train, x), torch.from_numpy(expected).float(), atol=1e-4)

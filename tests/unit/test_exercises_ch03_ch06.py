@@ -1,0 +1,155 @@
+"""Chapters 3 and 6: the exercise references agree with the maths, and the checks catch mistakes."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from sklearn.decomposition import PCA
+
+from aeutils import exercises
+from aeutils.exercises import ch03, ch06
+
+
+def test_interpolate_codes_starts_at_z1_ends_at_z2_in_equal_steps():
+    z1, z2 = torch.tensor([0.0, 2.0]), torch.tensor([4.0, -2.0])
+    path = ch03.interpolate_codes(z1, z2, 5)
+    assert torch.allclose(path, torch.tensor([[0, 2], [1, 1], [2, 0], [3, -1], [4, -2.0]]))
+
+
+def test_nearest_code_distance_is_zero_on_codes_and_euclidean_elsewhere():
+    codes = torch.tensor([[0.0, 0.0], [3.0, 4.0]])
+    points = torch.tensor([[0.0, 0.0], [6.0, 8.0], [1.0, 0.0]])
+    assert torch.allclose(ch03.nearest_code_distance(points, codes), torch.tensor([0.0, 5.0, 1.0]))
+
+
+def test_image_slant_measures_the_lean_of_a_sheared_bar():
+    height = width = 28
+    r = torch.arange(height, dtype=torch.float32)[:, None]
+    c = torch.arange(width, dtype=torch.float32)[None, :]
+    for lean in (-0.4, 0.0, 0.3):
+        centre = width / 2 + lean * (height / 2 - r)
+        bar = (1 - (c - centre).abs()).clamp(min=0)  # one pixel wide, leaning right by `lean`
+        slant = ch03.image_slant(bar[None, None])
+        assert math.isclose(slant.item(), lean, abs_tol=0.02)
+
+
+def test_image_slant_of_a_mirrored_image_changes_sign():
+    x = torch.rand(3, 1, 9, 7, generator=torch.Generator().manual_seed(0))
+    assert torch.allclose(ch03.image_slant(x.flip(-1)), -ch03.image_slant(x), atol=1e-5)
+
+
+def test_pca_reconstruct_agrees_with_scikit_learn():
+    x = torch.rand(200, 12, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    pca = PCA(n_components=4).fit(x.numpy())
+    mean, components = torch.from_numpy(pca.mean_), torch.from_numpy(pca.components_)
+    ours = ch06.pca_reconstruct(x, mean, components, 4)
+    expected = pca.inverse_transform(pca.transform(x.numpy()))
+    assert np.allclose(ours.numpy(), expected)
+
+
+def test_largest_principal_angle_of_known_subspaces():
+    a = np.eye(3)[:, :1]  # the x axis
+    b = np.array([[1.0], [1.0], [0.0]])  # the diagonal of the x-y plane
+    assert math.isclose(ch06.largest_principal_angle(a, b), 45.0)
+    assert ch06.largest_principal_angle(np.eye(4)[:, :2], np.eye(4)[:, 2:]) == pytest.approx(90)
+    mix = np.array([[2.0, 1.0], [0.0, 3.0]])
+    same = np.eye(5)[:, :2] @ mix  # another basis of the same plane
+    assert ch06.largest_principal_angle(np.eye(5)[:, :2], same) == pytest.approx(0, abs=1e-6)
+
+
+def test_pca_mse_is_the_training_error_of_pca():
+    x = np.random.default_rng(0).random((300, 10))
+    eigenvalues = torch.from_numpy(np.linalg.eigvalsh(np.cov(x.T, bias=True))[::-1].copy())
+    for k in (0, 3, 10):
+        if k:
+            pca = PCA(n_components=k).fit(x)
+            error = float(np.mean((pca.inverse_transform(pca.transform(x)) - x) ** 2))
+        else:
+            error = float(np.mean((x - x.mean(axis=0)) ** 2))
+        assert math.isclose(ch06.pca_mse(eigenvalues, k), error, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def wrong_answers():
+    def reversed_path(z1, z2, steps):
+        t = torch.linspace(0, 1, steps)[:, None]
+        return t * z1 + (1 - t) * z2
+
+    def without_end(z1, z2, steps):
+        t = torch.arange(steps)[:, None] / steps
+        return (1 - t) * z1 + t * z2
+
+    def squared_distance(points, codes):
+        return torch.cdist(points, codes).pow(2).min(dim=1).values
+
+    def nearest_index(points, codes):
+        return torch.cdist(points, codes).argmin(dim=1).float()
+
+    def rows_and_columns_swapped(images):
+        return ch03.image_slant(images.transpose(-1, -2))
+
+    def unweighted_centre(images):
+        n, _, h, w = images.shape
+        rows = torch.arange(h, dtype=images.dtype)[:, None] - (h - 1) / 2
+        cols = torch.arange(w, dtype=images.dtype)[None, :] - (w - 1) / 2
+        x = images.reshape(n, h, w)
+        return -(x * rows * cols).sum(dim=(1, 2)) / (x * rows**2).sum(dim=(1, 2))
+
+    def without_mean(x, mean, components, k):
+        w = components[:k]
+        return x @ w.T @ w
+
+    def every_component(x, mean, components, k):
+        return (x - mean) @ components.T @ components + mean
+
+    def radians(a, b):
+        return math.radians(ch06.largest_principal_angle(a, b))
+
+    def not_orthonormalised(a, b):
+        cosines = np.linalg.svd(a.T @ b, compute_uv=False).clip(-1, 1)
+        return math.degrees(math.acos(cosines.min()))
+
+    def smallest_angle(a, b):
+        qa, _ = np.linalg.qr(a)
+        qb, _ = np.linalg.qr(b)
+        return math.degrees(math.acos(np.linalg.svd(qa.T @ qb, compute_uv=False).max().clip(-1, 1)))
+
+    def kept_variance(eigenvalues, k):
+        return float(eigenvalues[:k].sum() / len(eigenvalues))
+
+    def off_by_one(eigenvalues, k):
+        return float(eigenvalues[k + 1 :].sum() / len(eigenvalues))
+
+    return [
+        ("interpolate-codes", reversed_path),
+        ("interpolate-codes", without_end),
+        ("nearest-code-distance", squared_distance),
+        ("nearest-code-distance", nearest_index),
+        ("image-slant", rows_and_columns_swapped),
+        ("image-slant", unweighted_centre),
+        ("pca-reconstruct", without_mean),
+        ("pca-reconstruct", every_component),
+        ("largest-principal-angle", radians),
+        ("largest-principal-angle", not_orthonormalised),
+        ("largest-principal-angle", smallest_angle),
+        ("pca-mse", kept_variance),
+        ("pca-mse", off_by_one),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "answer"), wrong_answers(), ids=lambda v: getattr(v, "__name__", v)
+)
+def test_typical_mistakes_fail_the_check(name, answer, capsys):
+    assert not exercises.check(name, answer)
+    assert "✗" in capsys.readouterr().out
+
+
+def test_the_principal_angle_check_accepts_an_arccos_answer(capsys):
+    def by_arccos(a, b):
+        qa, _ = np.linalg.qr(a)
+        qb, _ = np.linalg.qr(b)
+        cosines = np.linalg.svd(qa.T @ qb, compute_uv=False).clip(-1, 1)
+        return math.degrees(math.acos(cosines.min()))
+
+    assert exercises.check("largest-principal-angle", by_arccos)
