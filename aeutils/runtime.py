@@ -97,6 +97,9 @@ def setup(seed: int = 0, threads: int | None = None) -> torch.Generator:
     """Seed everything and set torch's thread count; print the choice and return the generator."""
     n = pick_threads(threads)
     torch.set_num_threads(n)
+    # Saturated Sigmoid units produce denormal numbers, which made whole epochs ~10x slower on
+    # x86 CPUs here; flushing them to zero changes results by less than 1e-38.
+    torch.set_flush_denormal(True)
     generator = seed_everything(seed)
     print(
         f"aeutils: seed {seed}, {n} torch thread(s), torch {torch.__version__}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -20,14 +19,9 @@ from torch import nn
 
 from .data import batches
 from .losses import Loss, mse
+from .progress import progress_bar
 
 CHECKPOINT_FORMAT = "aeutils-checkpoint-1"
-
-try:  # widget bars in Jupyter when ipywidgets is there (tqdm.auto decides); text bars otherwise
-    import ipywidgets  # noqa: F401
-    from tqdm.auto import tqdm
-except ImportError:
-    from tqdm.std import tqdm
 
 
 @dataclass
@@ -206,9 +200,7 @@ def fit(
     best_loss, best_state, waited = float("inf"), None, 0
     start = time.perf_counter()
 
-    bar = tqdm(
-        range(1, epochs + 1), desc="training", unit="epoch", disable=not progress, file=sys.stdout
-    )
+    bar = progress_bar(range(1, epochs + 1), desc="training", unit="epoch", disable=not progress)
     for epoch in bar:
         model.train()
         total = 0.0

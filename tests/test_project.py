@@ -59,3 +59,15 @@ def test_publishing_cache_is_keyed_on_notebooks_aeutils_and_the_lock():
     for part in ("notebooks/**", "aeutils/**", "requirements/lock.txt"):
         assert part in cache["with"]["key"], f"the execution cache key ignores {part}"
     assert any(s.get("run") == "make book" for s in steps), "the workflow must build with make book"
+
+
+def test_instructor_page_lists_every_exercise_and_self_check():
+    import re
+
+    page = (ROOT / "book" / "instructors.md").read_text()
+    for text in sorted((ROOT / "book").glob("ch*.md")):
+        for label in re.findall(r"^:label: (ex-[\w-]+)", text.read_text(), re.M):
+            assert f"{{ref}}`{label}`" in page, f"instructors.md does not list {label}"
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for name in re.findall(r'aeutils\.check\(\\"([\w-]+)', notebook.read_text()):
+            assert f"`{name}`" in page, f"instructors.md does not list the self-check {name}"
