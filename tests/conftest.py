@@ -1,6 +1,7 @@
 """Shared test setup: a headless matplotlib backend and one torch thread (fast and repeatable)."""
 
 import os
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -40,3 +41,12 @@ def pytest_addoption(parser):
         default="_build/assignments/book/src/_build/html",
         help="assignment edition of the book (default: from `make assignments`)",
     )
+
+
+@pytest.fixture(scope="session")
+def html_dir(request) -> Path:
+    """The built book that tests/book and tests/browser check (--html-dir)."""
+    folder = Path(request.config.getoption("--html-dir")).resolve()
+    if not (folder / "index.html").is_file():
+        pytest.fail(f"--html-dir {folder}: no built book there (run `make book` first)")
+    return folder

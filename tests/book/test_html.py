@@ -13,14 +13,6 @@ from tests.course import CHAPTER_TEXTS, NOTEBOOKS, REPOSITORY_URL, glue_referenc
 
 
 @pytest.fixture(scope="module")
-def html_dir(request) -> Path:
-    folder = Path(request.config.getoption("--html-dir")).resolve()
-    if not (folder / "index.html").is_file():
-        pytest.fail(f"--html-dir {folder}: no built book there (run `make book` first)")
-    return folder
-
-
-@pytest.fixture(scope="module")
 def pages(html_dir) -> dict[Path, BeautifulSoup]:
     return {
         p: BeautifulSoup(p.read_text(), "html.parser") for p in sorted(html_dir.rglob("*.html"))

@@ -27,14 +27,6 @@ SKIP = ("_static/", "_sources/", "mathjax/", "genindex.html")
 
 
 @pytest.fixture(scope="module")
-def html_dir(request) -> Path:
-    folder = Path(request.config.getoption("--html-dir")).resolve()
-    if not (folder / "index.html").is_file():
-        pytest.fail(f"--html-dir {folder}: no built book there (run `make book` first)")
-    return folder
-
-
-@pytest.fixture(scope="module")
 def site(html_dir):
     handler = functools.partial(QuietHandler, directory=str(html_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
