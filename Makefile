@@ -61,8 +61,8 @@ test: $(STAMP)
 
 assignments: book
 	@$(TIMED) assignments bash -c '$(BIN)/python tools/assignments.py _build/assignments/notebooks && \
-	  $(BIN)/python tools/build_book.py --executed _build/jupyter_execute/notebooks \
-	  --out _build/assignments/book --student'
+	  $(BIN)/python tools/build_book.py --export-cache _build/executed && \
+	  $(BIN)/python tools/build_book.py --executed _build/executed --out _build/assignments/book --student'
 	@echo "Student notebooks: _build/assignments/notebooks/"
 	@echo "Student book: $(CURDIR)/_build/assignments/book/src/_build/html/index.html"
 

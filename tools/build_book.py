@@ -1,6 +1,7 @@
 """Build the HTML book with warnings as errors.
 
     python tools/build_book.py                       # the book at full settings -> _build/html
+    python tools/build_book.py --export-cache DIR    # notebooks as executed by the last full build
     python tools/build_book.py --executed DIR --out OUT [--only ch03 ch06] [--student]
         # from notebooks already executed (in quick mode, by the tests) -> OUT/src/_build/html
 
@@ -27,6 +28,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+import nbformat
 import yaml
 from assignments import write_student_notebook  # tools/assignments.py
 
@@ -119,6 +121,17 @@ def drop_repeated_inline_scripts(html: Path) -> None:
         page.write_text(text)
 
 
+def export_cached(out: Path) -> None:
+    """Write each notebook as executed by the last `make book` (from the execution cache) to OUT."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(CACHE))
+    out.mkdir(parents=True, exist_ok=True)
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        match = cache.merge_match_into_file(str(notebook))  # raises KeyError if not cached
+        nbformat.write(match[1], out / notebook.name)
+
+
 def stage_executed(
     executed: Path, out: Path, only: list[str] | None = None, student: bool = False
 ) -> Path:
@@ -172,8 +185,16 @@ def main() -> int:
     parser.add_argument(
         "--student", action="store_true", help="with --executed: assignment edition"
     )
+    parser.add_argument(
+        "--export-cache",
+        type=Path,
+        help="write the notebooks executed by `make book` to this folder",
+    )
     args = parser.parse_args()
     jupyter_book = Path(sys.executable).with_name("jupyter-book")  # the one next to this Python
+    if args.export_cache:
+        export_cached(args.export_cache)
+        return 0
     if args.executed:
         if args.out is None:
             parser.error("--executed needs --out")
