@@ -73,24 +73,31 @@ def test_early_stopping_when_validation_cannot_improve():
     assert train.evaluate(model, torch.zeros(4, 4)) == history.val_loss[0]  # epoch 1's weights
 
 
-def test_fit_restores_and_checkpoints_the_best_weights(tmp_path):
-    val_x = torch.full((4, 4), 0.5)
-    model = ConstantOutput(-4.0)  # the output rises through 0.5 and then past it
-    checkpoint = tmp_path / "runs" / "best.pt"
-    history = train.fit(
+VAL_HALF = torch.full((4, 4), 0.5)
+
+
+def fit_past_the_best(model: ConstantOutput, **options) -> train.History:
+    """30 epochs in which the output rises through the validation target 0.5, then far past it."""
+    return train.fit(
         model,
         torch.ones(8, 4),
-        val_x,
+        VAL_HALF,
         epochs=30,
         batch_size=8,
         lr=0.3,
-        checkpoint=checkpoint,
         progress=False,
+        **options,
     )
+
+
+def test_fit_restores_and_checkpoints_the_best_weights(tmp_path):
+    model = ConstantOutput(-4.0)
+    checkpoint = tmp_path / "runs" / "best.pt"
+    history = fit_past_the_best(model, checkpoint=checkpoint)
     best = min(history.val_loss)
     assert 1 < history.best_epoch < 30 and history.val_loss[history.best_epoch - 1] == best
     assert history.val_loss[-1] > 10 * best
-    assert train.evaluate(model, val_x) == best
+    assert train.evaluate(model, VAL_HALF) == best
 
     saved = ConstantOutput()
     metadata = train.load_checkpoint(saved, checkpoint)
@@ -330,26 +337,16 @@ def test_denoising_training_beats_the_identity_on_noisy_inputs():
 
 
 def test_fit_keep_best_false_keeps_the_last_epoch_weights():
-    val_x = torch.full((4, 4), 0.5)
     runs = {}
     for keep_best in (True, False):
-        model = ConstantOutput(-4.0)  # as above: validation improves, then gets much worse
-        history = train.fit(
-            model,
-            torch.ones(8, 4),
-            val_x,
-            epochs=30,
-            batch_size=8,
-            lr=0.3,
-            keep_best=keep_best,
-            progress=False,
-        )
+        model = ConstantOutput(-4.0)
+        history = fit_past_the_best(model, keep_best=keep_best)
         runs[keep_best] = (model, history)
     (best_model, best_history), (last_model, last_history) = runs[True], runs[False]
     assert best_history.val_loss == last_history.val_loss  # the same training run
     assert last_history.best_epoch == best_history.best_epoch < 30
-    assert train.evaluate(last_model, val_x) == last_history.val_loss[-1]
-    assert train.evaluate(best_model, val_x) == min(best_history.val_loss)
+    assert train.evaluate(last_model, VAL_HALF) == last_history.val_loss[-1]
+    assert train.evaluate(best_model, VAL_HALF) == min(best_history.val_loss)
     assert last_history.val_loss[-1] > 10 * min(last_history.val_loss)
 
 
