@@ -102,6 +102,7 @@ def configure(config: dict, student: bool = False) -> dict:
     return config
 
 
+CHAPTER = re.compile(r"ch\d\d")  # a chapter's file-name prefix
 INLINE_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
 
 
@@ -138,7 +139,8 @@ def stage_executed(
     """Copy the book's sources and the executed notebooks to OUT/src, with execution turned off.
 
     With `only` (chapter prefixes such as "ch03"), the staged table of contents keeps just those
-    chapters (and the pages that are not chapters), for a quick look at work in progress.
+    chapters and the other pages that refer to no left-out chapter, for a quick look at work in
+    progress.
     """
     src = out / "src"
     shutil.rmtree(out, ignore_errors=True)
@@ -161,17 +163,23 @@ def stage_executed(
             write_student_notebook(notebook, src / "notebooks" / notebook.name)
     config = configure(yaml.safe_load((src / "_config.yml").read_text()), student)
     config["execute"]["execute_notebooks"] = "off"
-    (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     if only is not None:
         toc = yaml.safe_load((src / "_toc.yml").read_text())
+
+        def keep(page: str) -> bool:  # a chosen chapter, or a page citing no other chapter
+            name = Path(page).name
+            if CHAPTER.match(name):
+                return wanted(name)
+            text = next((src / page).parent.glob(f"{name}.*")).read_text()
+            return all(wanted(chapter) for chapter in CHAPTER.findall(text))
+
         for part in toc["parts"]:
-            part["chapters"] = [
-                c
-                for c in part["chapters"]
-                if not Path(c["file"]).name.startswith("ch") or wanted(Path(c["file"]).name)
-            ]
+            part["chapters"] = [c for c in part["chapters"] if keep(c["file"])]
         toc["parts"] = [part for part in toc["parts"] if part["chapters"]]
+        # Links to the pages left out (e.g. the index's link to the instructor page) stay broken.
+        config["sphinx"]["config"]["suppress_warnings"] = ["ref.doc"]
         (src / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return src
 
 
