@@ -14,6 +14,7 @@ from . import (  # noqa: E402
     plots,
     runtime,
     train,
+    vae,
 )
 from .cache import fit_cached  # noqa: E402
 from .data import Split, batches, load_mnist, random_shift, subset, train_val_split  # noqa: E402
@@ -40,10 +41,11 @@ from .train import (  # noqa: E402
     reconstruct,
     save_checkpoint,
 )
+from .vae import MLPVAE, ConvVAE, elbo  # noqa: E402
 
 __all__ = [
-    "ConvAutoencoder", "History", "MLPAutoencoder", "SequenceAutoencoder", "Split", "batches",
-    "bce", "book", "cache",
+    "ConvAutoencoder", "ConvVAE", "History", "MLPAutoencoder", "MLPVAE", "SequenceAutoencoder",
+    "Split", "batches", "bce", "book", "cache", "elbo", "vae",
     "check", "count_parameters", "data", "embed", "evaluate", "exercises", "fit", "fit_cached",
     "gaussian_noise", "l1", "load_checkpoint", "load_mnist", "losses", "masking_noise", "metrics",
     "models", "mse", "noise", "pick_device", "pick_threads", "plot_history", "plot_latent_2d",

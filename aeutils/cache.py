@@ -61,7 +61,8 @@ def fit_cached(
 
     Returns the trained model (in eval mode) and its `History`. The cache file is
     `cache_dir()/<name>-<key>.pt`; `name` is only a readable prefix, the key covers the rest.
-    Loss functions enter the key by their qualified name, so give each loss a distinct one.
+    Loss functions and objectives enter the key by their qualified name, so give each a distinct
+    one (objective factories such as `aeutils.vae.elbo(beta)` put their settings in the name).
     """
     if not isinstance(name, str) or not name.replace("-", "").replace("_", "").isalnum():
         raise ValueError(f"name must be a non-empty word of letters, digits, - and _; got {name!r}")

@@ -23,6 +23,44 @@ from .progress import progress_bar
 
 CHECKPOINT_FORMAT = "aeutils-checkpoint-1"
 
+# objective(model, inputs, targets) -> the loss, or a dict with the loss under "loss" and other
+# terms to record (e.g. a VAE's reconstruction and KL terms): what `fit` minimises.
+Objective = Callable[[nn.Module, torch.Tensor, torch.Tensor], "torch.Tensor | dict"]
+
+
+def reconstruction_objective(loss: Loss = mse) -> Objective:
+    """The plain autoencoder's objective: `loss(model(inputs), targets)`."""
+
+    def objective(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        return loss(model(inputs), targets)
+
+    objective.__name__ = f"reconstruction_{getattr(loss, '__name__', 'loss')}"
+    return objective
+
+
+def _terms(value: torch.Tensor | dict, objective: Objective) -> dict[str, torch.Tensor]:
+    """An objective's value as a dict holding "loss" (a scalar tensor) and any other terms."""
+    terms = value if isinstance(value, dict) else {"loss": value}
+    loss = terms.get("loss")
+    if not isinstance(loss, torch.Tensor) or loss.ndim != 0:
+        name = getattr(objective, "__name__", "objective")
+        raise TypeError(
+            f"objective {name} must return a scalar tensor or a dict with a scalar tensor under"
+            f' "loss", got {type(value).__name__}'
+            + (f" with keys {sorted(value)}" if isinstance(value, dict) else "")
+        )
+    return terms
+
+
+def _pick_objective(loss: Loss, objective: Objective | None) -> Objective:
+    if objective is None:
+        return reconstruction_objective(loss)
+    if loss is not mse:
+        raise ValueError("give either loss or objective, not both (the objective holds its loss)")
+    if not callable(objective):
+        raise TypeError(f"objective must be callable, got {type(objective).__name__}")
+    return objective
+
 
 @dataclass
 class History:
@@ -30,6 +68,7 @@ class History:
 
     train_loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
+    terms: dict[str, list[float]] = field(default_factory=dict)  # an objective's parts, per epoch
     best_epoch: int | None = None
     stopped_early: bool = False
     seconds: float = 0.0
@@ -38,6 +77,7 @@ class History:
         return {
             "train_loss": self.train_loss,
             "val_loss": self.val_loss,
+            "terms": self.terms,
             "best_epoch": self.best_epoch,
             "stopped_early": self.stopped_early,
             "seconds": self.seconds,
@@ -109,15 +149,18 @@ def evaluate(
     batch_size: int = 1024,
     corrupt: Callable[..., torch.Tensor] | None = None,
     generator: torch.Generator | None = None,
+    objective: Objective | None = None,
 ) -> float:
-    """Mean `loss(model(x), x)` over all of `x` in eval mode (inputs `corrupt`ed if given)."""
+    """Mean `loss(model(x), x)` over all of `x` in eval mode (inputs `corrupt`ed if given), or the
+    mean of an `objective` (see `fit`) instead."""
+    objective = _pick_objective(loss, objective)
     model.eval()
     device = next(model.parameters()).device
     total = 0.0
     for b in batches(x, batch_size):
         b = b.to(device)
         inputs = b if corrupt is None else corrupt(b, generator)
-        total += float(loss(model(inputs), b)) * len(b)
+        total += float(_terms(objective(model, inputs, b), objective)["loss"]) * len(b)
     return total / len(x)
 
 
@@ -145,6 +188,7 @@ def fit(
     val_x: torch.Tensor | None = None,
     *,
     loss: Loss = mse,
+    objective: Objective | None = None,
     corrupt: Callable[..., torch.Tensor] | None = None,
     epochs: int = 10,
     batch_size: int = 128,
@@ -165,7 +209,11 @@ def fit(
     With `corrupt` (e.g. `aeutils.noise.gaussian_noise(0.3)`), the model sees `corrupt(batch,
     generator)` and the loss compares its output with the clean batch: a denoising autoencoder.
     The validation inputs are corrupted the same way, with the same noise every epoch.
+    `objective(model, inputs, targets)` replaces the reconstruction loss for models trained with a
+    regulariser or a likelihood (e.g. `aeutils.vae.elbo(beta)`); the other terms it returns are
+    recorded per epoch in `History.terms`.
     """
+    objective = _pick_objective(loss, objective)
     _check_data("train_x", train_x)
     if val_x is not None:
         _check_data("val_x", val_x)
@@ -203,21 +251,24 @@ def fit(
     bar = progress_bar(range(1, epochs + 1), desc="training", unit="epoch", disable=not progress)
     for epoch in bar:
         model.train()
-        total = 0.0
+        sums: dict[str, float] = {}
         for b in batches(train_x, batch_size, shuffle=True, generator=generator):
             optimizer.zero_grad(set_to_none=True)
             inputs = b if corrupt is None else corrupt(b, generator)
-            batch_loss = loss(model(inputs), b)
-            batch_loss.backward()
+            terms = _terms(objective(model, inputs, b), objective)
+            terms["loss"].backward()
             optimizer.step()
-            total += batch_loss.item() * len(b)
-        history.train_loss.append(total / len(train_x))
+            for name, value in terms.items():
+                sums[name] = sums.get(name, 0.0) + float(value.detach()) * len(b)
+        history.train_loss.append(sums.pop("loss") / len(train_x))
+        for name, value in sums.items():
+            history.terms.setdefault(name, []).append(value / len(train_x))
         shown = {"train": f"{history.train_loss[-1]:.4g}"}
 
         current = history.train_loss[-1]
         if val_x is not None:
             noise = torch.Generator().manual_seed(seed + 1)
-            current = evaluate(model, val_x, loss, corrupt=corrupt, generator=noise)
+            current = evaluate(model, val_x, corrupt=corrupt, generator=noise, objective=objective)
             history.val_loss.append(current)
             shown["val"] = f"{current:.4g}"
         bar.set_postfix(shown)

@@ -295,6 +295,7 @@ def test_history_as_dict():
     assert history.as_dict() == {
         "train_loss": [0.5, 0.25],
         "val_loss": [0.6, 0.3],
+        "terms": {},
         "best_epoch": 2,
         "stopped_early": False,
         "seconds": 1.5,
