@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .book import describe_figures
+
 THREADS_ENV = "AEUTILS_THREADS"
 _CGROUP_V2_MAX = Path("/sys/fs/cgroup/cpu.max")
 _CGROUP_V1_QUOTA = Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
@@ -94,13 +96,15 @@ def pick_device(prefer: str | None = None) -> torch.device:
 
 
 def setup(seed: int = 0, threads: int | None = None) -> torch.Generator:
-    """Seed everything and set torch's thread count; print the choice and return the generator."""
+    """Seed everything, set torch's thread count and (in a notebook) describe figures in text;
+    print the choice and return the generator."""
     n = pick_threads(threads)
     torch.set_num_threads(n)
     # Saturated Sigmoid units produce denormal numbers, which made whole epochs ~10x slower on
     # x86 CPUs here; flushing them to zero changes results by less than 1e-38.
     torch.set_flush_denormal(True)
     generator = seed_everything(seed)
+    describe_figures()
     print(
         f"aeutils: seed {seed}, {n} torch thread(s), torch {torch.__version__}"
         f" ({'a GPU is available' if pick_device().type != 'cpu' else 'CPU only'})"

@@ -18,6 +18,7 @@ removed from the notebooks and the outputs of their self-checks cleared.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import os
 import re
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from html import escape
 from pathlib import Path
 
 import nbformat
@@ -104,6 +106,38 @@ def configure(config: dict, student: bool = False) -> dict:
 
 CHAPTER = re.compile(r"ch\d\d")  # a chapter's file-name prefix
 INLINE_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
+OUTPUT_IMAGE = re.compile(r'<img alt="([^"]*)" src="((?:[^"]*/)?_images/([0-9a-f]{64})\.png)"')
+
+
+def figure_descriptions(executed: Path) -> dict[str, str]:
+    """sha256 of each PNG output of the executed notebooks -> its text form, when that describes
+    the figure (`aeutils.book.describe_figures`): myst-nb names output images by this hash."""
+    found = {}
+    for path in executed.glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                text = "".join(data.get("text/plain", ""))
+                if "image/png" in data and text.startswith("Figure"):
+                    png = base64.b64decode(data["image/png"])
+                    found[hashlib.sha256(png).hexdigest()] = text
+    return found
+
+
+def describe_output_images(html: Path, descriptions: dict[str, str]) -> None:
+    """Replace the alt text myst-nb gives notebook output images (their own file path) with the
+    figure's description."""
+
+    def alt(match: re.Match) -> str:
+        old, src, digest = match.groups()
+        text = descriptions.get(digest) if old == src else None
+        return match.group(0) if text is None else f'<img alt="{escape(text)}" src="{src}"'
+
+    for page in html.rglob("*.html"):
+        text = page.read_text()
+        new = OUTPUT_IMAGE.sub(alt, text)
+        if new != text:
+            page.write_text(new)
 
 
 def drop_repeated_inline_scripts(html: Path) -> None:
@@ -223,6 +257,8 @@ def main() -> int:
     status = subprocess.call(command)
     if status == 0:
         drop_repeated_inline_scripts(html)
+        executed = source / "_build" / "jupyter_execute" / "notebooks"
+        describe_output_images(html, figure_descriptions(executed))
         print(f"HTML: {html / 'index.html'}")
     return status
 

@@ -60,6 +60,37 @@ def test_every_image_exists(pages, html_dir):
     assert not missing, "missing images:\n" + "\n".join(missing)
 
 
+def test_every_image_has_alt_text_that_says_what_it_shows(pages, html_dir):
+    # Notebook figures get their titles as alt text (aeutils.book.describe_figures, applied by
+    # tools/build_book.py); left alone, myst-nb would use the image's file path.
+    bad = [
+        f"{path.relative_to(html_dir)}: {img.get('src')} has alt {img.get('alt')!r}"
+        for path, soup in pages.items()
+        for img in soup.select("article img")
+        if len(img.get("alt", "").strip()) < 12 or "_images/" in img.get("alt", "")
+    ]
+    assert not bad, "images without a description:\n" + "\n".join(bad)
+
+
+def test_headings_are_in_order(pages, html_dir):
+    # one h1 per page, and no level skipped on the way down (h2 -> h4)
+    bad = []
+    for path, soup in pages.items():
+        article = soup.select_one("article")
+        if article is None:
+            continue
+        levels = [int(h.name[1]) for h in article.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+        if levels and (levels[0] != 1 or levels.count(1) != 1):
+            bad.append(f"{path.relative_to(html_dir)}: heading levels {levels}")
+            continue
+        bad += [
+            f"{path.relative_to(html_dir)}: h{a} followed by h{b}"
+            for a, b in zip(levels, levels[1:])
+            if b > a + 1
+        ]
+    assert not bad, "headings out of order:\n" + "\n".join(bad)
+
+
 def test_no_figure_was_rendered_as_text(pages, html_dir):
     # a figure whose PNG was not captured (e.g. a non-inline matplotlib backend) shows as its repr
     leaks = [
