@@ -80,10 +80,27 @@ def difference(got: object, expected: object, rtol: float, atol: float) -> str |
     return None if got == expected else f"returned {got!r}, expected {expected!r}"
 
 
-def check(name: str, answer: Callable, seed: int = 0) -> bool:
+class Verdict:
+    """The result of `check`: true when the answer passed. It shows nothing when it ends a
+    notebook cell, since `check` has already printed the verdict."""
+
+    def __init__(self, passed: bool) -> None:
+        self.passed = passed
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return f"Verdict(passed={self.passed})"
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
+def check(name: str, answer: Callable, seed: int = 0) -> Verdict:
     """Test `answer` against exercise `name`'s reference on random inputs; print the verdict.
 
-    Returns True when every input matches, else False (after printing what differs).
+    Returns a `Verdict`, true when every input matches (false after printing what differs).
     """
     if name not in EXERCISES:
         raise KeyError(f"name: no exercise called {name!r}; known: {', '.join(sorted(EXERCISES))}")
@@ -99,10 +116,10 @@ def check(name: str, answer: Callable, seed: int = 0) -> bool:
             got = answer(*(a.clone() if isinstance(a, torch.Tensor) else a for a in args))
         except Exception as error:  # the reader's code: report, do not crash the notebook
             print(f"✗ {shown} raised {type(error).__name__}: {error}\n  hint: {exercise.hint}")
-            return False
+            return Verdict(False)
         problem = difference(got, expected, exercise.rtol, exercise.atol)
         if problem is not None:
             print(f"✗ {shown} {problem}\n  hint: {exercise.hint}")
-            return False
+            return Verdict(False)
     print(f"✓ {name}: matches the reference on {len(cases)} random inputs")
-    return True
+    return Verdict(True)

@@ -145,3 +145,18 @@ def test_psnr_reference_matches_the_metric(error):
     images = np.zeros((1, 4, 4))
     measured = metrics.psnr(images, images + math.sqrt(error))[0]
     assert abs(ch00.psnr_from_mse(error) - measured) < 1e-9
+
+
+def test_a_verdict_is_true_or_false_and_shows_nothing_in_a_notebook(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    passed = exercises.check("per-image-mse", exercises.EXERCISES["per-image-mse"].reference)
+    assert passed and repr(passed) == "Verdict(passed=True)"
+    shell = InteractiveShell.instance()
+    try:
+        capsys.readouterr()
+        shell.display_formatter.format(passed)  # what a cell ending in check(...) shows
+        assert capsys.readouterr().out == ""
+        assert shell.display_formatter.format(passed) == ({}, {})
+    finally:
+        InteractiveShell.clear_instance()
