@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
 from .book import describe_figures
 
@@ -96,10 +97,13 @@ def pick_device(prefer: str | None = None) -> torch.device:
 
 
 def setup(seed: int = 0, threads: int | None = None) -> torch.Generator:
-    """Seed everything, set torch's thread count and (in a notebook) describe figures in text;
-    print the choice and return the generator."""
+    """Seed everything, set the thread count of torch and of the BLAS/OpenMP libraries that numpy
+    and scikit-learn use, (in a notebook) describe figures in text; print the choice and return
+    the generator."""
     n = pick_threads(threads)
     torch.set_num_threads(n)
+    # scikit-learn's k-means ran ~10x slower beside other busy processes with one thread per core.
+    threadpool_limits(n)
     # Saturated Sigmoid units produce denormal numbers, which made whole epochs ~10x slower on
     # x86 CPUs here; flushing them to zero changes results by less than 1e-38.
     torch.set_flush_denormal(True)

@@ -118,3 +118,7 @@ def test_setup_sets_threads_seeds_and_reports(capsys):
     expected = torch.rand(2, generator=torch.Generator().manual_seed(3))
     assert torch.equal(torch.rand(2, generator=generator), expected)
     assert "seed 3, 1 torch thread(s)" in capsys.readouterr().out
+    import numpy as np  # noqa: F401  (loads the BLAS whose thread pool setup limits)
+    from threadpoolctl import threadpool_info
+
+    assert threadpool_info() and all(pool["num_threads"] == 1 for pool in threadpool_info())
