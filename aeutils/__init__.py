@@ -3,26 +3,33 @@
 __version__ = "0.1.0"
 
 from . import (  # noqa: E402
+    anomaly,
     book,
     cache,
     data,
+    density,
     exercises,
     losses,
     metrics,
     models,
     noise,
+    perceptual,
     plots,
     runtime,
     train,
     vae,
 )
+from .anomaly import auroc, reconstruction_scores, roc  # noqa: E402
 from .cache import fit_cached  # noqa: E402
 from .data import Split, batches, load_mnist, random_shift, subset, train_val_split  # noqa: E402
+from .density import fit_density  # noqa: E402
 from .exercises import check  # noqa: E402
 from .losses import bce, l1, mse, weighted_sum  # noqa: E402
 from .metrics import psnr, ssim  # noqa: E402
 from .models import ConvAutoencoder, MLPAutoencoder, SequenceAutoencoder, count_parameters  # noqa: E402
 from .noise import gaussian_noise, masking_noise  # noqa: E402
+from .penalties import contractive_objective, l1_activity_objective, sparse_objective  # noqa: E402,E501
+from .perceptual import LPIPSUnavailable, LPIPSWeightsUnavailable, lpips_distance  # noqa: E402
 from .plots import (  # noqa: E402
     plot_history,
     plot_latent_2d,
@@ -44,6 +51,9 @@ from .train import (  # noqa: E402
 from .vae import MLPVAE, ConvVAE, elbo  # noqa: E402
 
 __all__ = [
+    "anomaly", "auroc", "reconstruction_scores", "roc",
+    "penalties", "contractive_objective", "l1_activity_objective", "sparse_objective",
+    "density", "fit_density",
     "ConvAutoencoder", "ConvVAE", "History", "MLPAutoencoder", "MLPVAE", "SequenceAutoencoder",
     "Split", "batches", "bce", "book", "cache", "elbo", "vae",
     "check", "count_parameters", "data", "embed", "evaluate", "exercises", "fit", "fit_cached",
@@ -53,4 +63,5 @@ __all__ = [
     "setup",
     "interpolate", "plot_latent_grid", "show_image_grid",
     "show_reconstructions", "ssim", "subset", "train", "train_val_split", "weighted_sum",
+    "LPIPSUnavailable", "LPIPSWeightsUnavailable", "lpips_distance", "perceptual",
 ]  # fmt: skip

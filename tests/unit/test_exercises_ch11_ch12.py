@@ -1,0 +1,217 @@
+"""Chapters 11 and 12: the exercise references agree with the maths; the checks catch mistakes."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from skimage.metrics import structural_similarity
+
+from aeutils import exercises, metrics
+from aeutils.exercises import ch11, ch12
+
+
+def ink(n=3, side=12, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.rand(n, 1, side, side, generator=g)
+    return x * (torch.rand(n, 1, side, side, generator=g) < 0.3)
+
+
+def test_shift_psnr_is_the_psnr_of_the_shifted_image():
+    x = ink()
+    for shift in (1, 2, 5):
+        moved = torch.zeros_like(x)
+        moved[..., shift:] = x[..., :-shift]
+        expected = metrics.psnr(x, moved)
+        assert np.allclose(ch11.shift_psnr(x, shift).numpy(), expected, rtol=0, atol=1e-4)
+
+
+def test_shift_psnr_of_a_vertical_bar_follows_from_counting_pixels():
+    x = torch.zeros(1, 1, 10, 10)
+    x[..., 4] = 1.0  # a one-pixel bar: moved by one, 20 of 100 pixels differ by 1
+    assert math.isclose(ch11.shift_psnr(x, 1).item(), 10 * math.log10(100 / 20), rel_tol=1e-6)
+
+
+def test_ink_psnr_uses_only_the_pixels_where_the_original_has_ink():
+    x = torch.zeros(1, 1, 4, 4)
+    x[0, 0, 1, 1:3] = 1.0  # two ink pixels
+    x_hat = torch.full_like(x, 0.5)  # errors 0.25 everywhere
+    x_hat[0, 0, 1, 1] = 0.9  # ink errors: 0.01 and 0.25
+    assert math.isclose(ch11.ink_psnr(x, x_hat).item(), 10 * math.log10(1 / 0.13), rel_tol=1e-6)
+    # background errors do not count: changing them changes nothing
+    x_hat[0, 0, 3, 3] = 1.0
+    assert math.isclose(ch11.ink_psnr(x, x_hat).item(), 10 * math.log10(1 / 0.13), rel_tol=1e-6)
+
+
+@pytest.mark.parametrize("side", [7, 9])
+def test_global_ssim_is_scikit_image_ssim_with_one_window_the_size_of_the_image(side):
+    g = torch.Generator().manual_seed(side)
+    x = torch.rand(3, 1, side, side, generator=g, dtype=torch.float64)
+    y = (x + 0.2 * torch.randn(x.shape, generator=g, dtype=torch.float64)).clamp(0, 1)
+    ours = ch11.global_ssim(x, y)
+    for a, b, value in zip(x, y, ours):
+        # with win_size = side only the centre pixel keeps a whole window: the global SSIM
+        expected = structural_similarity(
+            a[0].numpy(), b[0].numpy(), win_size=side, data_range=1.0, use_sample_covariance=False
+        )
+        assert math.isclose(value.item(), expected, rel_tol=1e-9)
+
+
+def test_global_ssim_of_identical_images_is_one_and_of_a_dimmer_copy_less():
+    x = ink(seed=1)
+    assert torch.allclose(ch11.global_ssim(x, x), torch.ones(3), atol=1e-6)
+    assert torch.all(ch11.global_ssim(x, 0.5 * x) < 0.95)
+
+
+def test_patchify_agrees_with_unfold():
+    g = torch.Generator().manual_seed(0)
+    for shape, patch in (((2, 1, 28, 28), 7), ((1, 3, 6, 9), 3)):
+        x = torch.rand(shape, generator=g)
+        expected = torch.nn.functional.unfold(x, patch, stride=patch).transpose(1, 2)
+        assert torch.equal(ch12.patchify(x, patch), expected)
+
+
+def test_mask_patches_zeroes_exactly_the_masked_patches():
+    x = torch.rand(2, 1, 8, 12) + 0.1
+    mask = torch.zeros(2, 2, 3, dtype=torch.bool)
+    mask[0, 1, 2] = True  # rows 4-7, columns 8-11 of the first image
+    mask[1] = True  # the whole second image
+    out = ch12.mask_patches(x, mask, 4)
+    assert torch.all(out[0, :, 4:, 8:] == 0)
+    out[0, :, 4:, 8:] = x[0, :, 4:, 8:]
+    assert torch.equal(out[0], x[0])
+    assert torch.all(out[1] == 0)
+    assert torch.equal(ch12.mask_patches(x, torch.zeros_like(mask), 4), x)
+
+
+def test_masked_mse_averages_over_the_masked_pixels_of_the_batch():
+    g = torch.Generator().manual_seed(0)
+    x, x_hat = torch.rand(3, 1, 28, 28, generator=g), torch.rand(3, 1, 28, 28, generator=g)
+    mask = torch.rand(3, 4, 4, generator=g) < 0.5
+    pixels = ch12.patch_mask_to_pixels(mask, 7).bool()
+    expected = ((x_hat - x) ** 2)[pixels].mean()
+    assert torch.allclose(ch12.masked_mse(x_hat, x, mask, 7), expected)
+    everything = torch.ones_like(mask)
+    assert torch.allclose(ch12.masked_mse(x_hat, x, everything, 7), ((x_hat - x) ** 2).mean())
+
+
+def wrong_answers():
+    def rolled(images, shift):
+        moved = torch.roll(images, shift, dims=-1)
+        return 10 * torch.log10(1 / (moved - images).pow(2).flatten(1).mean(dim=1))
+
+    def shifted_down(images, shift):
+        return ch11.shift_psnr(images.transpose(-1, -2), shift)
+
+    def batch_psnr(images, shift):
+        return ch11.shift_psnr(images, shift).mean()
+
+    def ink_of_the_reconstruction(x, x_hat):
+        return ch11.ink_psnr(x_hat, x)
+
+    def every_pixel(x, x_hat):
+        return 10 * torch.log10(1 / (x - x_hat).pow(2).flatten(1).mean(dim=1))
+
+    def ink_over_the_batch(x, x_hat):
+        ink_ = (x > 0).flatten(1).float()
+        mse = ((x - x_hat).pow(2).flatten(1) * ink_).sum() / ink_.sum()
+        return (10 * torch.log10(1 / mse)).expand(len(x))
+
+    def sample_variance(x, y, data_range=1.0):
+        a, b = x.flatten(1), y.flatten(1)
+        c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
+        mu_a, mu_b = a.mean(1), b.mean(1)
+        cov = ((a - mu_a[:, None]) * (b - mu_b[:, None])).sum(1) / (a.shape[1] - 1)
+        var_a, var_b = a.var(1), b.var(1)
+        return ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / (
+            (mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2)
+        )
+
+    def no_constants(x, y, data_range=1.0):
+        return ch11.global_ssim(x, y, data_range=1e-12)
+
+    def range_ignored(x, y, data_range=1.0):
+        return ch11.global_ssim(x, y)
+
+    def column_major(images, patch):
+        return ch12.patchify(images.transpose(-1, -2), patch)
+
+    def channels_last(images, patch):
+        n, c, h, w = images.shape
+        grid = images.reshape(n, c, h // patch, patch, w // patch, patch)
+        return grid.permute(0, 2, 4, 3, 5, 1).reshape(n, -1, c * patch * patch)
+
+    def rows_and_columns_swapped(images, mask, patch):
+        return ch12.mask_patches(images, mask.transpose(1, 2), patch)
+
+    def visible_zeroed(images, mask, patch):
+        return ch12.mask_patches(images, ~mask, patch)
+
+    def over_all_pixels(x_hat, x, mask, patch):
+        return ((x_hat - x).pow(2) * ch12.patch_mask_to_pixels(mask, patch)).mean()
+
+    def per_image_then_mean(x_hat, x, mask, patch):
+        pixels = ch12.patch_mask_to_pixels(mask, patch)
+        per_image = ((x_hat - x).pow(2) * pixels).flatten(1).sum(1) / pixels.flatten(1).sum(1)
+        return per_image.mean()
+
+    return [
+        ("shift-psnr", rolled),
+        ("shift-psnr", shifted_down),
+        ("shift-psnr", batch_psnr),
+        ("ink-psnr", ink_of_the_reconstruction),
+        ("ink-psnr", every_pixel),
+        ("ink-psnr", ink_over_the_batch),
+        ("global-ssim", sample_variance),
+        ("global-ssim", no_constants),
+        ("global-ssim", range_ignored),
+        ("patchify", column_major),
+        ("patchify", channels_last),
+        ("patch-mask", rows_and_columns_swapped),
+        ("patch-mask", visible_zeroed),
+        ("masked-loss", over_all_pixels),
+        ("masked-loss", per_image_then_mean),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "answer"), wrong_answers(), ids=lambda v: getattr(v, "__name__", v)
+)
+def test_typical_mistakes_fail_the_check(name, answer, capsys):
+    assert not exercises.check(name, answer)
+    assert "✗" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "answer"),
+    [
+        ("shift-psnr", ch11.shift_psnr),
+        ("ink-psnr", ch11.ink_psnr),
+        ("global-ssim", ch11.global_ssim),
+        ("patchify", ch12.patchify),
+        ("patch-mask", ch12.mask_patches),
+        ("masked-loss", ch12.masked_mse),
+    ],
+)
+def test_the_references_pass_their_own_checks(name, answer, capsys):
+    assert exercises.check(name, answer)
+    assert "✓" in capsys.readouterr().out
+
+
+def test_other_correct_answers_pass(capsys):
+    def shift_by_padding(images, shift):
+        moved = torch.nn.functional.pad(images, (shift, 0))[..., : images.shape[-1]]
+        return torch.from_numpy(metrics.psnr(images, moved))
+
+    def patchify_by_unfold(images, patch):
+        return torch.nn.functional.unfold(images, patch, stride=patch).transpose(1, 2)
+
+    def mask_by_loops(images, mask, patch):
+        out = images.clone()
+        for n, i, j in mask.nonzero().tolist():
+            out[n, :, i * patch : (i + 1) * patch, j * patch : (j + 1) * patch] = 0
+        return out
+
+    assert exercises.check("shift-psnr", shift_by_padding)
+    assert exercises.check("patchify", patchify_by_unfold)
+    assert exercises.check("patch-mask", mask_by_loops)
