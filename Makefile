@@ -22,7 +22,7 @@ export AEUTILS_DATA := $(abspath $(DATA))
 endif
 TIMED := tools/timed.sh
 
-.PHONY: book test assignments bench env lock clean
+.PHONY: book test assignments bench bench-quick env lock clean
 
 env: $(STAMP)
 
@@ -66,8 +66,14 @@ assignments: book
 	@echo "Student notebooks: _build/assignments/notebooks/"
 	@echo "Student book: $(CURDIR)/_build/assignments/book/src/_build/html/index.html"
 
+# Benchmarks (benchmarks/run.py): all of them at full settings into results/benchmarks.json, which
+# the book's results page renders; bench-quick runs each on tiny data into _build/bench-quick/.
+# One at a time: $(BIN)/python -m benchmarks.run --only NAME ...  (--list names them)
 bench: $(STAMP)
-	@$(TIMED) bench $(BIN)/python benchmarks/epoch_speed.py
+	@$(TIMED) bench $(BIN)/python -m benchmarks.run
+
+bench-quick: $(STAMP)
+	@$(TIMED) bench-quick $(BIN)/python -m benchmarks.run --quick
 
 lock:
 	tools/lock.sh

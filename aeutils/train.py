@@ -170,7 +170,7 @@ def adam(
     """Adam, with torch's fused implementation on CPU and CUDA where this torch has it.
 
     The fused step made a whole MNIST epoch of the 784-256-128-64 MLP about 1.4x faster on a
-    2-core CPU (benchmarks/epoch_speed.py); elsewhere it falls back to the default implementation.
+    2-core CPU (benchmarks/speed.py); elsewhere it falls back to the default implementation.
     """
     params = list(params)
     device_types = {p.device.type for p in params}

@@ -1,0 +1,153 @@
+"""Whole-book execution: every notebook run top to bottom with papermill, one after the other,
+at full settings or in quick mode, starting from an empty model cache (so training is measured).
+
+Each notebook runs in a child Python process that executes it with papermill; the kernel is that
+child's own child, so after it exits the child reads the kernel's peak resident memory from
+`getrusage(RUSAGE_CHILDREN)` (exact, not sampled) and reports it with the wall time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .common import Check, Outcome
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+PREFIXES_ENV = "BENCH_NOTEBOOKS"  # e.g. "ch00 ch01": run only notebooks whose names start so
+MIB = 1024 * 1024
+
+CHILD = r"""
+import json, resource, sys, time, papermill
+source, out, quick = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+start = time.perf_counter()
+error = None
+try:
+    papermill.execute_notebook(source, out, parameters={"QUICK": True} if quick else {},
+                               cwd=str(__import__("pathlib").Path(source).parent),
+                               kernel_name="python3", progress_bar=False)
+except Exception as exc:
+    error = f"{type(exc).__name__}: {str(exc)[-500:]}"
+seconds = time.perf_counter() - start
+kernel = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+runner = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "kernel_kib": kernel, "runner_kib": runner,
+                  "error": error}))
+"""
+
+
+def notebooks(quick_suite: bool) -> list[Path]:
+    """The notebooks to run: all of notebooks/ (only the first in the quick suite), filtered by
+    the name prefixes in $BENCH_NOTEBOOKS if set."""
+    found = sorted(NOTEBOOKS.glob("*.ipynb"))
+    prefixes = os.environ.get(PREFIXES_ENV, "").split()
+    if prefixes:
+        found = [p for p in found if p.name.startswith(tuple(prefixes))]
+    return found[:1] if quick_suite else found
+
+
+def run_notebook(path: Path, out: Path, quick: bool, env: dict) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), str(out), "1" if quick else "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = result.stdout.strip().splitlines()
+    try:
+        report = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        report = {
+            "seconds": 0.0,
+            "kernel_kib": 0,
+            "runner_kib": 0,
+            "error": f"runner failed: {result.stderr[-500:]}",
+        }
+    return {
+        "notebook": path.name,
+        "seconds": round(report["seconds"], 1),
+        "peak_mib": round(report["kernel_kib"] / 1024, 1),
+        "runner_peak_mib": round(report["runner_kib"] / 1024, 1),
+        "ok": report["error"] is None,
+        "error": report["error"] or "",
+    }
+
+
+def book(quick_mode: bool, quick_suite: bool) -> Outcome:
+    paths = notebooks(quick_suite)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-book-") as tmp:
+        env = {**os.environ, "AEUTILS_CACHE": str(Path(tmp) / "cache")}  # empty: train for real
+        for i, path in enumerate(paths, 1):
+            row = run_notebook(path, Path(tmp) / path.name, quick_mode, env)
+            rows.append(row)
+            status = "ok" if row["ok"] else f"FAILED: {row['error'][:200]}"
+            print(
+                f"  [{i}/{len(paths)}] {path.name:<40} {row['seconds']:>7.1f} s"
+                f" {row['peak_mib']:>7.0f} MiB  {status}",
+                flush=True,
+            )
+    total = sum(r["seconds"] for r in rows)
+    peak = max((r["peak_mib"] for r in rows), default=0.0)
+    limit = 180 if quick_mode else 600
+    mode = "quick mode" if quick_mode else "full settings"
+    failed = [r["notebook"] for r in rows if not r["ok"]]
+    prefixes = os.environ.get(PREFIXES_ENV, "")
+    what = f"notebooks {prefixes.replace(' ', ', ')}" if prefixes else "whole book"
+    checks = [
+        Check(
+            f"{what} at {mode}: total wall time",
+            total,
+            limit,
+            "<=",
+            "s",
+            "",
+            [],
+            f"{len(rows)} notebook(s), one after the other"
+            + (f"; FAILED: {', '.join(failed)}" if failed else ""),
+        ),
+        Check(
+            f"{what} at {mode}: peak memory of any notebook",
+            peak,
+            1536,
+            "<=",
+            "MiB",
+            "",
+            [],
+            "kernel's peak resident memory; Binder gives about 2 GB",
+        ),
+    ]
+    settings = {
+        "mode": mode,
+        "notebooks": [p.name for p in paths],
+        "cache": "empty temporary AEUTILS_CACHE",
+        "runner": "papermill, kernel python3",
+        "notebook_filter": os.environ.get(PREFIXES_ENV, ""),
+    }
+    return Outcome(
+        f"Whole-book execution at {mode}",
+        "book",
+        checks,
+        {"rows": rows, "total_seconds": total, "peak_mib": peak, "failed": failed},
+        settings,
+        {"notebooks": len(paths)},
+    )
+
+
+def book_full(quick: bool) -> Outcome:
+    """Every notebook at full settings, one after the other: wall time and peak memory."""
+    return book(quick_mode=quick, quick_suite=quick)
+
+
+def book_quick(quick: bool) -> Outcome:
+    """Every notebook in quick mode (QUICK=True), one after the other: wall time and peak memory."""
+    return book(quick_mode=True, quick_suite=quick)
+
+
+BENCHMARKS = {"book_full": book_full, "book_quick": book_quick}

@@ -1,0 +1,131 @@
+"""What every benchmark shares: provenance of a run, target checks, and the MNIST splits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+
+import aeutils
+from aeutils.runtime import available_cpus, cgroup_cpu_limit
+
+SEED = 0
+VAL_SIZE = 5000  # validation images carved from the 60,000 training images (never the test set)
+
+
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo (or platform.processor() elsewhere)."""
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def load_average() -> float | None:
+    """The 1-minute load average (None where the OS has none)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
+def machine() -> dict:
+    """Where a benchmark runs: CPU model, cores, the CPU quota, platform and versions."""
+    return {
+        "cpu_model": cpu_model(),
+        "os_cpu_count": os.cpu_count(),
+        "available_cpus": available_cpus(),
+        "cgroup_cpu_limit": cgroup_cpu_limit(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "torch": str(torch.__version__),
+        "aeutils": aeutils.__version__,
+    }
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+@dataclass
+class Check:
+    """One target: a measured value against a bound, with the published anchor it is compared to."""
+
+    label: str
+    measured: float
+    target: float
+    direction: str  # "<=" (lower is better) or ">="
+    unit: str = ""
+    anchor: str = ""  # e.g. "AE 3.00, PCA 13.87"
+    cite: list[str] = field(default_factory=list)  # BibTeX keys of references.bib
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        met = (
+            self.measured <= self.target if self.direction == "<=" else self.measured >= self.target
+        )
+        return {
+            "label": self.label,
+            "measured": float(self.measured),
+            "target": float(self.target),
+            "direction": self.direction,
+            "met": bool(met),
+            "margin": float(
+                self.target - self.measured
+                if self.direction == "<="
+                else self.measured - self.target
+            ),
+            "unit": self.unit,
+            "anchor": self.anchor,
+            "cite": self.cite,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Outcome:
+    """What a benchmark function returns; the runner adds the provenance."""
+
+    title: str
+    kind: str  # "speed", "book" or "quality"
+    checks: list[Check]
+    data: dict  # the benchmark's own measurements (tables, curves), JSON-serialisable
+    settings: dict
+    dataset_sizes: dict[str, int]
+
+
+Benchmark = Callable[[bool], Outcome]  # run(quick) -> Outcome
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.start
+
+
+def mnist_splits(quick: bool, train_size: int | None = None, test_size: int | None = None):
+    """(train, val, test) MNIST `Split`s: 5,000 validation images carved from the training set with
+    a fixed seed, the rest (or a fixed random `train_size` of it) for training, and the test set
+    (or a fixed `test_size` of it). Quick mode: 2,000 / 500 / 1,000 images."""
+    generator = torch.Generator().manual_seed(SEED)
+    train = aeutils.load_mnist(train=True)
+    test = aeutils.load_mnist(train=False)
+    train, val = aeutils.train_val_split(train, VAL_SIZE, generator=generator)
+    if quick:
+        train_size, test_size = min(train_size or 2000, 2000), min(test_size or 1000, 1000)
+        val = aeutils.subset(val, 500, generator=generator)
+    train = aeutils.subset(train, train_size, generator=generator)
+    test = aeutils.subset(test, test_size, generator=generator)
+    return train, val, test
