@@ -22,7 +22,7 @@ from . import (  # noqa: E402
 from .anomaly import auroc, reconstruction_scores, roc  # noqa: E402
 from .cache import fit_cached  # noqa: E402
 from .data import Split, batches, load_mnist, random_shift, subset, train_val_split  # noqa: E402
-from .density import fit_density  # noqa: E402
+from .density import fit_density, nearest_code  # noqa: E402
 from .exercises import check  # noqa: E402
 from .losses import bce, l1, mse, weighted_sum  # noqa: E402
 from .metrics import psnr, ssim  # noqa: E402
@@ -53,7 +53,7 @@ from .vae import MLPVAE, ConvVAE, elbo  # noqa: E402
 __all__ = [
     "anomaly", "auroc", "reconstruction_scores", "roc",
     "penalties", "contractive_objective", "l1_activity_objective", "sparse_objective",
-    "density", "fit_density",
+    "density", "fit_density", "nearest_code",
     "ConvAutoencoder", "ConvVAE", "History", "MLPAutoencoder", "MLPVAE", "SequenceAutoencoder",
     "Split", "batches", "bce", "book", "cache", "elbo", "vae",
     "check", "count_parameters", "data", "embed", "evaluate", "exercises", "fit", "fit_cached",

@@ -7,7 +7,7 @@ import pytest
 import torch
 from scipy import stats
 
-from aeutils.density import fit_density
+from aeutils.density import fit_density, nearest_code
 
 
 def normal_codes(n, mean, std, seed=0):
@@ -153,3 +153,15 @@ def test_bad_sample_and_score_arguments_are_rejected():
         density.log_density(torch.zeros(4, 2))
     with pytest.raises(AttributeError, match="kind='gaussian' only"):
         _ = fit_density(torch.rand(20, 3), "kde").mean
+
+
+def test_nearest_code_matches_the_full_distance_matrix():
+    g = torch.Generator().manual_seed(0)
+    codes, points = torch.randn(300, 5, generator=g), torch.randn(40, 5, generator=g)
+    expected, expected_index = torch.cdist(points, codes).min(dim=1)
+    distance, index = nearest_code(points, codes)
+    assert distance.dtype == torch.float32 and index.dtype == torch.int64
+    assert torch.allclose(distance, expected, atol=1e-5)
+    assert torch.equal(index, expected_index)
+    with pytest.raises(ValueError, match="points must have 5 numbers per code"):
+        nearest_code(torch.zeros(3, 4), codes)
