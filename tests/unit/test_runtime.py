@@ -1,4 +1,6 @@
 import random
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -62,7 +64,25 @@ def test_pick_threads_reads_environment(monkeypatch):
 def test_pick_threads_falls_back_to_available_cpus(monkeypatch, unset):
     monkeypatch.setenv(runtime.THREADS_ENV, unset)
     monkeypatch.setattr(runtime, "available_cpus", lambda: 7)
+    monkeypatch.setattr(runtime, "busy_elsewhere", lambda: 0)
     assert runtime.pick_threads() == 7
+
+
+@pytest.mark.parametrize("busy, expected", [(0, 4), (1, 3), (3, 1), (9, 1)])
+def test_pick_threads_leaves_the_cores_busy_elsewhere(monkeypatch, busy, expected):
+    monkeypatch.delenv(runtime.THREADS_ENV, raising=False)
+    monkeypatch.setattr(runtime, "available_cpus", lambda: 4)
+    monkeypatch.setattr(runtime, "busy_elsewhere", lambda: busy)
+    assert runtime.pick_threads() == expected
+
+
+def test_busy_elsewhere_takes_the_quietest_sample_minus_itself(tmp_path):
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text("0.50 0.40 0.30 3/456 7890\n")
+    assert runtime.busy_elsewhere(loadavg, samples=2, interval=0) == 2
+    loadavg.write_text("0.50 0.40 0.30 1/456 7890\n")
+    assert runtime.busy_elsewhere(loadavg, samples=1) == 0
+    assert runtime.busy_elsewhere(tmp_path / "missing") == 0
 
 
 @pytest.mark.parametrize("raw", ["0", "abc", "-1", "2.5"])
@@ -122,3 +142,18 @@ def test_setup_sets_threads_seeds_and_reports(capsys):
     from threadpoolctl import threadpool_info
 
     assert threadpool_info() and all(pool["num_threads"] == 1 for pool in threadpool_info())
+
+
+def test_busy_elsewhere_sees_a_busy_process():
+    import subprocess
+    import sys
+
+    if not Path("/proc/loadavg").exists():
+        pytest.skip("no /proc/loadavg on this system")
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        assert runtime.busy_elsewhere() >= 1
+    finally:
+        busy.kill()
+        busy.wait()
