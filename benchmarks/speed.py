@@ -149,6 +149,7 @@ def speed(model: str, quick: bool) -> Outcome:
     n = min(n, int(os.environ.get(IMAGES_ENV) or n))
     repeats = 1 if quick else 3
     x = aeutils.load_mnist(train=True).x[:n]
+    n = len(x)  # a smaller copy of MNIST holds fewer images than asked for
     print(f"  one epoch = {n:,} MNIST training images, batch {BATCH}, Adam; best of {repeats}")
     alone = measure(make, x, repeats, "alone")
     busy = busy_process()
