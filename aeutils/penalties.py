@@ -164,6 +164,15 @@ def _code_and_reconstruction(
     return z, model.decode(z).view_as(inputs)
 
 
+def _terms(reconstruction: torch.Tensor, penalty: torch.Tensor, weight: float) -> dict:
+    """What a regularised objective returns: the loss to minimise and its two parts."""
+    return {
+        "loss": reconstruction + weight * penalty,
+        "reconstruction": reconstruction,
+        "penalty": penalty,
+    }
+
+
 def sparse_objective(rho: float = 0.05, weight: float = 1e-3, loss: Loss = mse):
     """`loss(x̂, x) + weight · Σ_j KL(ρ || ρ̂_j)` for `fit(..., objective=...)` (sparse AE).
 
@@ -178,11 +187,7 @@ def sparse_objective(rho: float = 0.05, weight: float = 1e-3, loss: Loss = mse):
         z, x_hat = _code_and_reconstruction(model, inputs)
         reconstruction = loss(x_hat, targets)
         penalty = kl_sparsity(z, rho)
-        return {
-            "loss": reconstruction + weight * penalty,
-            "reconstruction": reconstruction,
-            "penalty": penalty,
-        }
+        return _terms(reconstruction, penalty, weight)
 
     objective.__name__ = f"sparse_kl_rho{rho:g}_w{weight:g}_{loss_name}"
     return objective
@@ -200,11 +205,7 @@ def l1_activity_objective(weight: float = 1e-3, loss: Loss = mse):
         z, x_hat = _code_and_reconstruction(model, inputs)
         reconstruction = loss(x_hat, targets)
         penalty = l1_activity(z)
-        return {
-            "loss": reconstruction + weight * penalty,
-            "reconstruction": reconstruction,
-            "penalty": penalty,
-        }
+        return _terms(reconstruction, penalty, weight)
 
     objective.__name__ = f"l1_activity_w{weight:g}_{loss_name}"
     return objective
@@ -230,11 +231,7 @@ def contractive_objective(weight: float = 1e-3, loss: Loss = mse, method: str = 
             penalty = sigmoid_jacobian_norm(z, layer.weight).mean()
         else:
             penalty = contractive_penalty(model, inputs, method).mean()
-        return {
-            "loss": reconstruction + weight * penalty,
-            "reconstruction": reconstruction,
-            "penalty": penalty,
-        }
+        return _terms(reconstruction, penalty, weight)
 
     objective.__name__ = f"contractive_w{weight:g}_{method}_{loss_name}"
     return objective
