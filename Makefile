@@ -21,6 +21,8 @@ ifdef DATA
 export AEUTILS_DATA := $(abspath $(DATA))
 endif
 TIMED := tools/timed.sh
+# Builds and tests pin torch's thread count (float sums depend on it): the same numbers every run.
+export AEUTILS_THREADS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 2 ? n : 2 )))
 
 .PHONY: book test assignments bench bench-quick env lock clean
 

@@ -20,8 +20,9 @@ from . import (  # noqa: E402
     vae,
 )
 from .anomaly import auroc, reconstruction_scores, roc  # noqa: E402
+from .book import claim  # noqa: E402
 from .cache import fit_cached  # noqa: E402
-from .data import Split, batches, load_mnist, random_shift, subset, train_val_split  # noqa: E402
+from .data import Split, batches, binarize, load_mnist, random_shift, subset, train_val_split  # noqa: E402
 from .density import fit_density, nearest_code  # noqa: E402
 from .exercises import check  # noqa: E402
 from .losses import bce, l1, mse, weighted_sum  # noqa: E402
@@ -55,7 +56,7 @@ __all__ = [
     "penalties", "contractive_objective", "l1_activity_objective", "sparse_objective",
     "density", "fit_density", "nearest_code",
     "ConvAutoencoder", "ConvVAE", "History", "MLPAutoencoder", "MLPVAE", "SequenceAutoencoder",
-    "Split", "batches", "bce", "book", "cache", "elbo", "vae",
+    "Split", "batches", "bce", "binarize", "claim", "book", "cache", "elbo", "vae",
     "check", "count_parameters", "data", "embed", "evaluate", "exercises", "fit", "fit_cached",
     "gaussian_noise", "l1", "load_checkpoint", "load_mnist", "losses", "masking_noise", "metrics",
     "models", "mse", "noise", "pick_device", "pick_threads", "plot_history", "plot_latent_2d",

@@ -2,13 +2,25 @@
 
 `glue` stores a value with myst-nb when it is installed (the book build), so the chapter text can
 quote the number the run measured; on Colab or Binder, without myst-nb, it does nothing.
+`claim` checks a sentence of the text against the numbers it rests on: the book's build stops on a
+false one ($AEUTILS_STRICT_CLAIMS=1, set by `make book`); elsewhere (quick mode, a reader's run) it
+is reported. The build marks each checked sentence in the HTML.
 `describe_figures` gives every figure a notebook shows a text description (its titles and axis
 labels), which the book uses as the figure's alt text.
 """
 
 from __future__ import annotations
 
+import math
+import numbers as _numbers
+import os
+import re
+import unicodedata
 from typing import Any
+
+STRICT_ENV = "AEUTILS_STRICT_CLAIMS"
+CLAIM_METADATA = "aeutils_claim"  # key of a claim's record in its output's metadata
+_MARKUP = re.compile(r"[`$*{}\\[\]<>|]")
 
 
 def glue(name: str, value: Any, display: bool = False) -> None:
@@ -69,3 +81,83 @@ def describe_figures() -> None:
         pass
     plain = shell.display_formatter.formatters["text/plain"]
     plain.for_type(Figure, lambda figure, printer, cycle: printer.text(describe_figure(figure)))
+
+
+class ClaimFailed(AssertionError):
+    """A sentence of the book that the run's numbers do not support."""
+
+
+def sentence_key(text: str) -> str:
+    """`text` reduced to lowercase letters and digits: how a claim's sentence is found in the
+    chapter sources and in the built pages, whatever their quotes, dashes and line breaks."""
+    return "".join(c for c, _ in key_positions(text))
+
+
+def key_positions(text: str) -> list[tuple[str, int]]:
+    """The characters of `sentence_key(text)`, each with its index in `text`."""
+    out = []
+    for i, char in enumerate(text):
+        for c in unicodedata.normalize("NFKD", char).lower():
+            if c.isalnum() and c.isascii():
+                out.append((c, i))
+    return out
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    if isinstance(value, _numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, _numbers.Real):
+        return f"{float(value):.4g}"
+    raise TypeError(f"a claim's numbers must be real numbers or strings, got {value!r}")
+
+
+def _as_bool(holds: Any) -> bool:
+    """A bool, or a NumPy or torch boolean with one element (0-d), as a bool."""
+    if isinstance(holds, bool):
+        return holds
+    if str(getattr(holds, "dtype", "")) in {"bool", "torch.bool"} and not getattr(holds, "ndim", 0):
+        return bool(holds)
+    raise TypeError(f"holds must be one bool (the comparison), got {holds!r}")
+
+
+def claim(holds: Any, sentence: str, **numbers: Any) -> None:
+    """Check that `sentence`, a comparison the book states in words, holds in this run.
+
+    `holds` is the comparison computed from the run's numbers (a bool, or a 0-d boolean array or
+    tensor); `sentence` is a fragment of the chapter text or of the notebook's markdown, quoted
+    exactly and without markup; `numbers` are the values it rests on, shown beside it. With
+    $AEUTILS_STRICT_CLAIMS=1 (the book's build) a false claim raises `ClaimFailed`; otherwise it
+    is reported with a ✗. Returns None.
+    """
+    if not isinstance(sentence, str) or len(sentence_key(sentence)) < 10:
+        raise ValueError(f"sentence must be a fragment of the text (10+ letters), got {sentence!r}")
+    if _MARKUP.search(sentence):
+        raise ValueError(
+            f"sentence must be plain words as they read in the text, without markup"
+            f" ({_MARKUP.pattern}); got {sentence!r}"
+        )
+    holds = _as_bool(holds)
+    shown = {name: _format(value) for name, value in numbers.items()}
+    if any(isinstance(v, _numbers.Real) and not math.isfinite(float(v)) for v in numbers.values()):
+        holds = False  # a NaN or an infinity supports no comparison
+    detail = ", ".join(f"{name} = {value}" for name, value in shown.items())
+    line = f"{'✓' if holds else '✗'} “{sentence}”" + (f" ({detail})" if detail else "")
+    if not holds and os.environ.get(STRICT_ENV) == "1":
+        raise ClaimFailed(
+            f"the run does not support this sentence of the book: “{sentence}”"
+            + (f"; the numbers: {detail}" if detail else "")
+            + ". Change the text (or the experiment), not the check."
+        )
+    record = {"sentence": sentence, "holds": holds, "numbers": shown}
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        print(line)
+        return
+    if get_ipython() is None:
+        print(line)
+        return
+    display({"text/plain": line}, raw=True, metadata={CLAIM_METADATA: record})

@@ -1,15 +1,19 @@
 """Train once, reuse: trained models cached on disk, keyed by everything that determines them.
 
 Several cells or chapters often need the same trained model. `fit_cached` trains it the first time
-and saves it; later calls with the same configuration (architecture, data, loss, seed, settings,
-torch and aeutils versions) load the saved weights instead of training again.
+and saves it; later calls with the same configuration load the saved weights instead of training
+again. The key covers everything that determines the weights: the architecture, the data's values,
+the loss and settings, the seed, the torch version, and a digest of aeutils' own source (and of
+the repository's lock file, where there is one): no change to the code or data serves an old model.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +26,10 @@ from .train import History, fit, load_checkpoint, save_checkpoint
 
 CACHE_ENV = "AEUTILS_CACHE"
 _NOT_IN_KEY = {"progress", "device"}  # how training is shown or where it runs, not what it learns
+_PACKAGE = Path(__file__).resolve().parent
+_LOCK = _PACKAGE.parent / "requirements" / "lock.txt"  # present in the repository, not on Colab
+# Parts of a description that change from run to run: a key holding them would never match again.
+_UNSTABLE = re.compile(r"0x[0-9a-fA-F]{6,}|<lambda>|<locals>")
 
 
 def cache_dir() -> Path:
@@ -38,6 +46,18 @@ def fingerprint(x: torch.Tensor | None) -> str:
         return "none"
     digest = hashlib.sha256(f"{tuple(x.shape)} {x.dtype}".encode())
     digest.update(x.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def code_digest() -> str:
+    """A short SHA-256 of aeutils' source files and, in the repository, of the lock file."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(str(path.relative_to(_PACKAGE)).encode())
+        digest.update(path.read_bytes())
+    if _LOCK.is_file():
+        digest.update(_LOCK.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -78,7 +98,15 @@ def fit_cached(
         "fit": {k: _describe(v) for k, v in sorted(fit_kwargs.items()) if k not in _NOT_IN_KEY},
         "torch": str(torch.__version__),
         "aeutils": __version__,
+        "code": code_digest(),
     }
+    for part, text in (("make_model()", config["model"]), *config["fit"].items()):
+        if _UNSTABLE.search(text):
+            raise ValueError(
+                f"fit_cached cannot key {part} = {text!r}: it holds a lambda or a memory address,"
+                " which differ from run to run, so the cache would never find the model again."
+                " Use a function defined at the top level (with a distinct __name__) instead."
+            )
     key = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
     path = cache_dir() / f"{name}-{key}.pt"
     if path.is_file():

@@ -92,6 +92,22 @@ def _check_images(x: torch.Tensor, name: str) -> None:
         raise ValueError(f"{name}: expected shape (N, 1, 28, 28), got {tuple(x.shape)}")
 
 
+def binarize(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Binary images sampled from grey levels: each pixel is 1 with probability its value.
+
+    Sampled once with a seeded `generator`, this is the "statically binarised" MNIST on which a
+    Bernoulli likelihood (and so a VAE's ELBO and NLL in nats) is a true probability.
+    """
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+        raise TypeError(f"x must be a float tensor with values in [0, 1], got {x!r:.60}")
+    if x.numel() and not bool(((x >= 0) & (x <= 1)).all()):
+        raise ValueError(
+            f"x must hold probabilities in [0, 1], got values from {x.min().item():.3g}"
+            f" to {x.max().item():.3g}"
+        )
+    return torch.bernoulli(x, generator=generator)
+
+
 def subset(split: Split, n: int | None, generator: torch.Generator | None = None) -> Split:
     """A random subset of `n` examples (the whole split if `n` is None or not smaller)."""
     if n is None:

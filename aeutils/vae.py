@@ -171,13 +171,29 @@ def importance_nll(
     k: int = 5000,
     chunk: int = 500,
     generator: torch.Generator | None = None,
+    likelihood: str = "bernoulli",
 ) -> torch.Tensor:
     """-log p(x) per example (nats), estimated with `k` importance samples from q(z|x):
     log p(x) ≈ logsumexp_i [log p(x|z_i) + log p(z_i) - log q(z_i|x)] - log k
-    (Burda et al., 2016). Bernoulli likelihood: meant for binary x. Returns shape (N,), on the CPU.
+    (Burda et al., 2016). `likelihood` is the one the model was trained with: "bernoulli" scores
+    only binary x (binarise grey levels first), "continuous_bernoulli" scores x in [0, 1].
+    Returns shape (N,), on the CPU.
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k (importance samples per example) must be a positive int, got {k!r}")
+    if likelihood not in LIKELIHOODS:
+        raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {likelihood!r}")
+    if not isinstance(x, torch.Tensor) or x.numel() == 0:
+        raise ValueError(f"x must be a non-empty tensor of images, got {type(x).__name__}")
+    if likelihood == "bernoulli" and not bool(((x == 0) | (x == 1)).all()):
+        raise ValueError(
+            "likelihood='bernoulli' gives a probability only to binary images, but x has values"
+            f" strictly between 0 and 1 (min {x.min().item():.3g}, max {x.max().item():.3g})."
+            " Binarise it (aeutils.binarize) or score with the likelihood the model was trained"
+            " with (likelihood='continuous_bernoulli')."
+        )
+    if likelihood == "continuous_bernoulli" and not bool(((x >= 0) & (x <= 1)).all()):
+        raise ValueError("likelihood='continuous_bernoulli' needs x in [0, 1]")
     model.eval()
     device = next(model.parameters()).device
     out = []
@@ -189,7 +205,7 @@ def importance_nll(
             n = min(chunk, k - start)
             eps = torch.randn(n, model.latent_dim, generator=generator).to(device)
             z = mu + torch.exp(0.5 * logvar) * eps
-            log_px_z = log_likelihood(model.decode_logits(z), example.expand(n, -1))
+            log_px_z = log_likelihood(model.decode_logits(z), example.expand(n, -1), likelihood)
             log_pz = -0.5 * (z.pow(2) + math.log(2 * math.pi)).sum(dim=1)
             log_qz = -0.5 * (eps.pow(2) + logvar + math.log(2 * math.pi)).sum(dim=1)
             weights.append(log_px_z + log_pz - log_qz)

@@ -5,8 +5,11 @@
     python tools/build_book.py --executed DIR --out OUT [--only ch03 ch06] [--student]
         # from notebooks already executed (in quick mode, by the tests) -> OUT/src/_build/html
 
-The execution cache of Jupyter Book keys on a notebook's code only, so a change to aeutils or to the
-pinned requirements would otherwise leave stale outputs: the cache is cleared when they change.
+The execution cache of Jupyter Book keys on a notebook's code only, so a change to aeutils, to the
+pinned requirements or to the data would otherwise leave stale outputs: the cache is cleared when
+they change. At full settings every claim must hold ($AEUTILS_STRICT_CLAIMS=1: a false one stops the
+build), and torch runs a fixed number of threads ($AEUTILS_THREADS, default min(2, cores)), so two
+builds on one machine glue the same numbers.
 
 MathJax is served from the book itself (so formulas render offline): its browser bundle is fetched
 once from the npm registry into _build/vendor. Without npm the book falls back to MathJax's CDN.
@@ -34,6 +37,9 @@ import nbformat
 import yaml
 from assignments import write_student_notebook  # tools/assignments.py
 
+from aeutils.book import CLAIM_METADATA, STRICT_ENV
+from aeutils.runtime import THREADS_ENV, available_cpus
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "_build" / ".jupyter_cache"
 SOURCES = ("_config.yml", "_toc.yml", "references.bib", "book")
@@ -43,10 +49,16 @@ MATHJAX_SITE = ROOT / "_build" / "vendor" / f"mathjax-{MATHJAX_VERSION}"  # hold
 
 
 def dependencies_digest() -> str:
-    """SHA-256 over aeutils' source files and the lock file: what the cached outputs depend on."""
+    """SHA-256 over aeutils' source files, the lock file and the MNIST files the notebooks will
+    read: what the cached outputs depend on besides the notebooks' code."""
+    from aeutils.data import resolve_data_root
+
     digest = hashlib.sha256()
     for path in sorted([*ROOT.glob("aeutils/**/*.py"), ROOT / "requirements" / "lock.txt"]):
         digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    for path in sorted((resolve_data_root() / "MNIST" / "raw").glob("*-ubyte")):
+        digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -55,7 +67,9 @@ def invalidate_stale_cache() -> None:
     stamp = CACHE / "aeutils.sha256"
     current = dependencies_digest()
     if CACHE.exists() and (not stamp.exists() or stamp.read_text() != current):
-        print("aeutils or the requirements changed since the last build: clearing the cache")
+        print(
+            "aeutils, the requirements or the data changed since the last build: clearing the cache"
+        )
         shutil.rmtree(CACHE)
     CACHE.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current)
@@ -93,6 +107,8 @@ def vendored_mathjax() -> Path | None:
 
 def configure(config: dict, student: bool = False) -> dict:
     """The book's configuration with local MathJax (and the assignment edition's settings)."""
+    extensions = config["sphinx"]["local_extensions"]  # wherever the configuration is written
+    config["sphinx"]["local_extensions"] = {k: str(ROOT / v) for k, v in extensions.items()}
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
     mathjax = vendored_mathjax()
     if mathjax is not None:
@@ -154,6 +170,29 @@ def drop_repeated_inline_scripts(html: Path) -> None:
             first = text.index(block) + len(block)
             text = text[:first] + text[first:].replace(block, "")
         page.write_text(text)
+
+
+def claims_per_chapter(executed: Path) -> dict[str, tuple[int, int]]:
+    """Notebook name -> (claims checked, claims that held) in the executed notebooks."""
+    counts = {}
+    for path in sorted(executed.glob("*.ipynb")):
+        records = [
+            output["metadata"][CLAIM_METADATA]
+            for cell in nbformat.read(path, as_version=4).cells
+            for output in cell.get("outputs", [])
+            if CLAIM_METADATA in output.get("metadata", {})
+        ]
+        counts[path.stem] = (len(records), sum(r["holds"] for r in records))
+    return counts
+
+
+def report_claims(executed: Path) -> None:
+    counts = claims_per_chapter(executed)
+    print("Claims checked by the run (held / checked):")
+    for name, (checked, held) in counts.items():
+        print(f"  {name:<40} {held:>3} / {checked}")
+    total = [sum(c[i] for c in counts.values()) for i in (0, 1)]
+    print(f"  {'all chapters':<40} {total[1]:>3} / {total[0]}")
 
 
 def export_cached(out: Path) -> None:
@@ -246,6 +285,9 @@ def main() -> int:
         if args.only or args.student:
             parser.error("--only and --student need --executed")
         invalidate_stale_cache()
+        os.environ[STRICT_ENV] = "1"  # the kernels inherit it: a false claim stops the build
+        os.environ.setdefault(THREADS_ENV, str(min(2, available_cpus())))
+        print(f"torch threads in every notebook: {os.environ[THREADS_ENV]}")
         source = ROOT
         generated = ROOT / "_build" / "_config.generated.yml"
         config = configure(yaml.safe_load((ROOT / "_config.yml").read_text()))
@@ -259,6 +301,7 @@ def main() -> int:
         drop_repeated_inline_scripts(html)
         executed = source / "_build" / "jupyter_execute" / "notebooks"
         describe_output_images(html, figure_descriptions(executed))
+        report_claims(executed)
         print(f"HTML: {html / 'index.html'}")
     return status
 

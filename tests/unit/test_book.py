@@ -2,6 +2,9 @@ import sys
 import types
 
 import IPython.display
+import numpy as np
+import pytest
+import torch
 
 from aeutils import book
 
@@ -67,3 +70,72 @@ def test_describe_figures_gives_figures_their_description_as_text():
 
 def test_describe_figures_outside_ipython_does_nothing():
     assert book.describe_figures() is None
+
+
+SENTENCE = "the denoising autoencoder's output is closer to the clean digit"
+
+
+def test_claim_prints_a_check_mark_and_the_numbers(capsys, monkeypatch):
+    monkeypatch.delenv(book.STRICT_ENV, raising=False)
+    assert book.claim(2.5 > 1.0, SENTENCE, dae=2.5, plain=1, model="mlp") is None
+    assert capsys.readouterr().out == f"✓ “{SENTENCE}” (dae = 2.5, plain = 1, model = mlp)\n"
+
+
+def test_a_false_claim_is_reported_outside_the_build(capsys, monkeypatch):
+    monkeypatch.delenv(book.STRICT_ENV, raising=False)
+    book.claim(False, SENTENCE, dae=0.123456)
+    assert capsys.readouterr().out == f"✗ “{SENTENCE}” (dae = 0.1235)\n"
+
+
+def test_a_false_claim_stops_the_build_quoting_sentence_and_numbers(monkeypatch):
+    monkeypatch.setenv(book.STRICT_ENV, "1")
+    with pytest.raises(book.ClaimFailed, match=r"“the denoising .*digit”; the numbers: dae = 1"):
+        book.claim(False, SENTENCE, dae=1.0)
+
+
+def test_a_nan_supports_no_claim(monkeypatch):
+    monkeypatch.setenv(book.STRICT_ENV, "1")
+    with pytest.raises(book.ClaimFailed, match="dae = nan"):
+        book.claim(True, SENTENCE, dae=float("nan"))
+
+
+@pytest.mark.parametrize(
+    "holds", [1, "yes", torch.tensor([True, True]), np.array([True]), torch.tensor(0.5)]
+)
+def test_claim_wants_one_bool(holds):
+    with pytest.raises(TypeError, match="holds must be one bool"):
+        book.claim(holds, SENTENCE)
+
+
+def test_claim_takes_numpy_and_torch_booleans(capsys):
+    book.claim(np.float64(3.0) > 2, SENTENCE)
+    book.claim(torch.tensor(3.0) > 2, SENTENCE)
+    assert capsys.readouterr().out.count("✓") == 2
+
+
+@pytest.mark.parametrize("sentence", ["", "too short", "the $z$ code is the smallest one", 42])
+def test_claim_wants_a_plain_fragment_of_the_text(sentence):
+    with pytest.raises(ValueError, match="sentence must be"):
+        book.claim(True, sentence)
+
+
+def test_claim_records_itself_in_the_output_metadata(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: object())
+    monkeypatch.setattr(
+        "IPython.display.display", lambda data, raw, metadata: shown.append((data, metadata))
+    )
+    book.claim(True, SENTENCE, psnr=21.0)
+    ((data, metadata),) = shown
+    assert data["text/plain"].startswith("✓")
+    assert metadata[book.CLAIM_METADATA] == {
+        "sentence": SENTENCE,
+        "holds": True,
+        "numbers": {"psnr": "21"},
+    }
+
+
+def test_sentence_key_ignores_case_quotes_dashes_and_line_breaks():
+    assert book.sentence_key("The AE’s “code” –\n  is short") == book.sentence_key(
+        'the AE\'s "code" - is short'
+    )

@@ -89,3 +89,21 @@ def test_bad_names_are_rejected(bad):
 def test_checkpoint_argument_is_rejected(tmp_path):
     with pytest.raises(ValueError, match="do not pass checkpoint"):
         cache.fit_cached(make, data(), name="tiny", checkpoint=tmp_path / "x.pt")
+
+
+def test_a_lambda_in_the_settings_is_refused_since_its_key_would_never_match():
+    with pytest.raises(ValueError, match=r"cannot key loss = .*<lambda>.*top level"):
+        cache.fit_cached(make, data(), name="tiny", epochs=1, loss=lambda a, b: (a - b).abs())
+
+
+def test_a_change_to_aeutils_source_trains_again(count_fits, monkeypatch):
+    cache.fit_cached(make, data(), name="tiny", epochs=1, progress=False)
+    monkeypatch.setattr(cache, "code_digest", lambda: "another-version")
+    cache.fit_cached(make, data(), name="tiny", epochs=1, progress=False)
+    assert len(count_fits) == 2
+
+
+def test_code_digest_covers_the_package_source():
+    digest = cache.code_digest()
+    assert len(digest) == 16 and digest == cache.code_digest()
+    assert cache._PACKAGE.joinpath("cache.py").is_file()
