@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from aeutils.runtime import available_cpus
+
 from .common import Check, Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +86,9 @@ def book(quick_mode: bool, quick_suite: bool) -> Outcome:
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-book-") as tmp:
         env = {**os.environ, "AEUTILS_CACHE": str(Path(tmp) / "cache")}  # empty: train for real
+        env.setdefault("AEUTILS_THREADS", str(min(2, available_cpus())))  # as `make book`
+        if not quick_mode:
+            env["AEUTILS_STRICT_CLAIMS"] = "1"  # as `make book`: a false claim fails the notebook
         for i, path in enumerate(paths, 1):
             row = run_notebook(path, Path(tmp) / path.name, quick_mode, env)
             rows.append(row)
@@ -95,7 +100,8 @@ def book(quick_mode: bool, quick_suite: bool) -> Outcome:
             )
     total = sum(r["seconds"] for r in rows)
     peak = max((r["peak_mib"] for r in rows), default=0.0)
-    limit = 180 if quick_mode else 600
+    limit = 180 if quick_mode else 900
+    slowest = max(rows, key=lambda r: r["seconds"], default={"notebook": "", "seconds": 0.0})
     mode = "quick mode" if quick_mode else "full settings"
     failed = [r["notebook"] for r in rows if not r["ok"]]
     prefixes = os.environ.get(PREFIXES_ENV, "")
@@ -111,6 +117,16 @@ def book(quick_mode: bool, quick_suite: bool) -> Outcome:
             [],
             f"{len(rows)} notebook(s), one after the other"
             + (f"; FAILED: {', '.join(failed)}" if failed else ""),
+        ),
+        Check(
+            f"{what} at {mode}: slowest notebook",
+            slowest["seconds"],
+            45 if quick_mode else 180,
+            "<=",
+            "s",
+            "",
+            [],
+            slowest["notebook"],
         ),
         Check(
             f"{what} at {mode}: peak memory of any notebook",
