@@ -165,21 +165,29 @@ def evaluate(
 
 
 def adam(
-    params: Iterable[nn.Parameter], lr: float = 1e-3, weight_decay: float = 0.0
+    params: Iterable[nn.Parameter],
+    lr: float = 1e-3,
+    weight_decay: float = 0.0,
+    decoupled_weight_decay: bool = False,
 ) -> torch.optim.Adam:
     """Adam, with torch's fused implementation on CPU and CUDA where this torch has it.
 
+    `weight_decay` λ is Adam's coupled L2: λW is added to the gradient before Adam's per-weight
+    scaling (the gradient of (λ/2)‖W‖², biases included). `decoupled_weight_decay=True` gives
+    AdamW instead (Loshchilov & Hutter 2019): every step shrinks each weight by lr·λ·W, outside
+    the scaling.
     The fused step made a whole MNIST epoch of the 784-256-128-64 MLP about 1.4x faster on a
     2-core CPU (benchmarks/speed.py); elsewhere it falls back to the default implementation.
     """
     params = list(params)
+    kind = torch.optim.AdamW if decoupled_weight_decay else torch.optim.Adam
     device_types = {p.device.type for p in params}
     if device_types <= {"cpu", "cuda"}:
         try:
-            return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, fused=True)
+            return kind(params, lr=lr, weight_decay=weight_decay, fused=True)
         except (RuntimeError, TypeError, ValueError):  # older torch: no fused Adam on this device
             pass
-    return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    return kind(params, lr=lr, weight_decay=weight_decay)
 
 
 def fit(
@@ -194,7 +202,9 @@ def fit(
     batch_size: int = 128,
     lr: float = 1e-3,
     weight_decay: float = 0.0,
+    decoupled_weight_decay: bool = False,
     patience: int | None = None,
+    min_delta: float = 0.0,
     keep_best: bool = True,
     checkpoint: str | os.PathLike | None = None,
     seed: int = 0,
@@ -206,6 +216,7 @@ def fit(
     With `val_x`, the weights of the epoch with the lowest validation loss are kept (and saved to
     `checkpoint`, if given); `patience` stops training after that many epochs without improvement.
     `keep_best=False` keeps the last epoch's weights instead (to study overfitting).
+    `weight_decay` is Adam's coupled L2; with `decoupled_weight_decay=True`, AdamW's (see `adam`).
     With `corrupt` (e.g. `aeutils.noise.gaussian_noise(0.3)`), the model sees `corrupt(batch,
     generator)` and the loss compares its output with the clean batch: a denoising autoencoder.
     The validation inputs are corrupted the same way, with the same noise every epoch.
@@ -232,6 +243,12 @@ def fit(
             raise ValueError("patience (early stopping) needs val_x, got val_x=None")
     if not lr > 0:
         raise ValueError(f"lr must be a positive number, got {lr!r}")
+    if not isinstance(decoupled_weight_decay, bool):
+        raise ValueError(
+            f"decoupled_weight_decay must be True or False, got {decoupled_weight_decay!r}"
+        )
+    if not 0 <= min_delta < 1:
+        raise ValueError(f"min_delta must be a number in [0, 1), got {min_delta!r}")
     if checkpoint is not None:
         checkpoint = Path(checkpoint)
         _check_writable_folder(checkpoint.parent, "checkpoint")
@@ -242,10 +259,16 @@ def fit(
     model.to(device)
     train_x = train_x.to(device)
     val_x = val_x.to(device) if val_x is not None else None
-    optimizer = adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    optimizer = adam(
+        model.parameters(),
+        lr=lr,
+        weight_decay=weight_decay,
+        decoupled_weight_decay=decoupled_weight_decay,
+    )
     generator = torch.Generator().manual_seed(seed)
     history = History()
     best_loss, best_state, waited = float("inf"), None, 0
+    counted = float("inf")  # the last loss that counted as an improvement (see min_delta)
     start = time.perf_counter()
 
     bar = progress_bar(range(1, epochs + 1), desc="training", unit="epoch", disable=not progress)
@@ -274,11 +297,13 @@ def fit(
         bar.set_postfix(shown)
 
         if current < best_loss:
-            best_loss, history.best_epoch, waited = current, epoch, 0
+            best_loss, history.best_epoch = current, epoch
             if val_x is not None and keep_best:
                 best_state = copy.deepcopy(model.state_dict())
             if checkpoint is not None:
                 save_checkpoint(model, checkpoint, epoch=epoch, history=history.as_dict())
+        if current < counted * (1 - min_delta):
+            counted, waited = current, 0
         else:
             waited += 1
             if patience is not None and waited >= patience:

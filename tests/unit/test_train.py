@@ -73,6 +73,32 @@ def test_early_stopping_when_validation_cannot_improve():
     assert train.evaluate(model, torch.zeros(4, 4)) == history.val_loss[0]  # epoch 1's weights
 
 
+def test_min_delta_stops_when_progress_is_slower_than_the_threshold():
+    # the output creeps up towards the target 0.5: each epoch is better, by about 0.1%
+    def run(**options):
+        model = ConstantOutput(-4.0)
+        history = train.fit(
+            model,
+            torch.ones(8, 4),
+            torch.full((4, 4), 0.5),
+            epochs=10,
+            batch_size=8,
+            lr=0.01,
+            patience=2,
+            progress=False,
+            **options,
+        )
+        return model, history
+
+    _, every_gain = run()
+    assert not every_gain.stopped_early and len(every_gain.val_loss) == 10
+    model, slow = run(min_delta=0.01)
+    assert slow.stopped_early and len(slow.val_loss) == 3  # epoch 1, then 2 too-small gains
+    assert all(b < a for a, b in zip(slow.val_loss, slow.val_loss[1:]))
+    assert slow.best_epoch == 3  # the weights kept are still those of the lowest loss
+    assert train.evaluate(model, torch.full((4, 4), 0.5)) == slow.val_loss[-1]
+
+
 VAL_HALF = torch.full((4, 4), 0.5)
 
 
@@ -152,6 +178,8 @@ def test_fit_rejects_non_finite_val_x():
         ({"batch_size": 1.5}, ValueError, "batch_size must be a positive int, got 1.5"),
         ({"patience": 0}, ValueError, "patience must be a positive int, got 0"),
         ({"patience": 2}, ValueError, "patience .* needs val_x, got val_x=None"),
+        ({"min_delta": -0.1}, ValueError, r"min_delta must be a number in \[0, 1\), got -0.1"),
+        ({"min_delta": 1.0}, ValueError, r"min_delta must be a number in \[0, 1\), got 1.0"),
         ({"lr": 0.0}, ValueError, "lr must be a positive number, got 0.0"),
         ({"lr": float("nan")}, ValueError, "lr must be a positive number, got nan"),
     ],
@@ -380,3 +408,24 @@ def test_interpolate_decodes_the_segment_between_two_codes():
 def test_interpolate_rejects_bad_arguments(x2, steps, message):
     with pytest.raises(ValueError, match=message):
         train.interpolate(small_mlp(), torch.rand(16), x2, steps=steps)
+
+
+def test_decoupled_weight_decay_uses_adamw_and_coupled_uses_adam():
+    adam = train.adam
+    weight = torch.nn.Parameter(torch.ones(3))
+    assert type(adam([weight], weight_decay=0.1)) is torch.optim.Adam
+    assert type(adam([weight], weight_decay=0.1, decoupled_weight_decay=True)) is torch.optim.AdamW
+    # AdamW with a zero gradient still shrinks a weight by lr * λ * W per step; Adam's coupled L2
+    # turns λW into a normalised step of about lr whatever λ is.
+    for decoupled, expected in ((True, 1 - 1e-2 * 0.5), (False, 1 - 1e-2)):
+        w = torch.nn.Parameter(torch.ones(1))
+        opt = adam([w], lr=1e-2, weight_decay=0.5, decoupled_weight_decay=decoupled)
+        w.grad = torch.zeros(1)
+        opt.step()
+        assert float(w) == pytest.approx(expected, rel=1e-4)
+
+
+def test_fit_rejects_a_non_boolean_decoupled_weight_decay():
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 4))
+    with pytest.raises(ValueError, match="decoupled_weight_decay must be True or False"):
+        train.fit(model, torch.rand(8, 4), decoupled_weight_decay=1, progress=False)
