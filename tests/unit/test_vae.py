@@ -111,3 +111,51 @@ def test_importance_nll_is_exact_for_a_decoder_that_ignores_z():
     assert torch.allclose(nll, exact, atol=1e-4)
     with pytest.raises(ValueError, match="k .* must be a positive int, got 0"):
         importance_nll(model, x, k=0)
+
+
+def _decoder_that_ignores_z(bias):
+    """An MLPVAE whose q(z|x) is N(0, I) and whose decoder outputs `bias` whatever z is."""
+    model = MLPVAE((len(bias), 4), 2)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.zero_()
+        model.decoder[-2].bias.copy_(torch.tensor(bias))
+    return model
+
+
+def test_importance_nll_rejects_grey_levels_for_a_bernoulli_model():
+    model = _decoder_that_ignores_z([0.5, -1.0, 2.0])
+    grey = torch.tensor([[0.0, 0.3, 1.0]])
+    with pytest.raises(ValueError, match="only to binary images.*aeutils.binarize"):
+        importance_nll(model, grey, k=5)
+    with pytest.raises(ValueError, match="only to binary images"):
+        importance_nll(model, grey, k=5, likelihood="bernoulli")
+    with pytest.raises(ValueError, match="likelihood must be one of"):
+        importance_nll(model, (grey > 0.5).float(), k=5, likelihood="gaussian")
+    with pytest.raises(ValueError, match="needs x in \\[0, 1\\]"):
+        importance_nll(model, grey + 0.5, k=5, likelihood="continuous_bernoulli")
+    # Binary images are scored without complaint.
+    assert importance_nll(model, (grey > 0.5).float(), k=5).shape == (1,)
+
+
+def test_importance_nll_continuous_bernoulli_is_exact_for_a_decoder_that_ignores_z():
+    # As for the Bernoulli: with q(z|x) = p(z) and a decoder that ignores z, every importance
+    # weight is the continuous Bernoulli density of x, a density on [0, 1] (it can exceed 1).
+    bias = [2.0, -1.0, 0.0, 0.5]
+    model = _decoder_that_ignores_z(bias)
+    x = torch.tensor([[0.1, 0.9, 0.5, 0.0], [1.0, 0.2, 0.7, 0.35]])
+    cb = torch.distributions.ContinuousBernoulli(logits=torch.tensor(bias))
+    exact = -cb.log_prob(x).sum(dim=1)
+    nll = importance_nll(
+        model,
+        x,
+        k=40,
+        chunk=16,
+        generator=torch.Generator().manual_seed(0),
+        likelihood="continuous_bernoulli",
+    )
+    assert torch.allclose(nll, exact, atol=1e-4)
+    # The Bernoulli expression on the same grey levels lacks log C(λ) per pixel, so the proper
+    # density scores every image higher (a lower NLL) by sum_i log C(λ_i) >= 4 log 2.
+    bernoulli_expression = -log_likelihood(torch.tensor(bias).expand(2, -1), x)
+    assert (bernoulli_expression - nll >= 4 * math.log(2) - 1e-4).all()
