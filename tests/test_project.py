@@ -61,6 +61,19 @@ def test_publishing_cache_is_keyed_on_notebooks_aeutils_and_the_lock():
     assert any(s.get("run") == "make book" for s in steps), "the workflow must build with make book"
 
 
+def test_publishing_keeps_data_and_models_in_separate_caches_without_fallback_for_models():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text())
+    caches = {
+        s["with"]["path"]: s["with"]
+        for s in workflow["jobs"]["build"]["steps"]
+        if s.get("uses", "").startswith("actions/cache")
+    }
+    assert "~/.cache/aeutils/MNIST" in caches
+    models = caches["~/.cache/aeutils/models"]
+    assert "aeutils/**" in models["key"] and "requirements/lock.txt" in models["key"]
+    assert "restore-keys" not in models, "a prefix fallback could restore models of other code"
+
+
 def test_instructor_page_lists_every_exercise_and_self_check():
     import re
 
@@ -71,3 +84,11 @@ def test_instructor_page_lists_every_exercise_and_self_check():
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         for name in re.findall(r'aeutils\.check\(\\"([\w-]+)', notebook.read_text()):
             assert f"`{name}`" in page, f"instructors.md does not list the self-check {name}"
+
+
+def test_every_self_check_a_text_names_exists():
+    import aeutils
+
+    for page in sorted((ROOT / "book").glob("*.md")):
+        for name in re.findall(r'aeutils\.check\("([\w-]+)"', page.read_text()):
+            assert name in aeutils.exercises.EXERCISES, f"{page.name} names {name!r}"

@@ -9,7 +9,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.course import CHAPTER_TEXTS, NOTEBOOKS, REPOSITORY_URL, glue_references
+from aeutils.book import CLAIM_METADATA
+from tests.course import CHAPTER_TEXTS, NOTEBOOKS, REPOSITORY_URL, glue_references, load_notebook
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +125,31 @@ def test_chapter_pages_show_their_pasted_numbers_and_figures(pages, html_dir, te
     assert "glue" not in main.get_text().lower(), "an unresolved glue role shows as text"
     solutions = main.select(".solution")
     assert len(solutions) >= 3 and all("dropdown" in s.get("class", []) for s in solutions)
+
+
+@pytest.mark.parametrize("text", CHAPTER_TEXTS, ids=lambda p: p.stem)
+def test_each_checked_claim_is_marked_with_its_numbers(pages, html_dir, text):
+    """Every claim the notebook ran carries a mark on its chapter's text or notebook page (on
+    both where both say the sentence), and every mark is one of those claims."""
+    executed = html_dir.parent / "jupyter_execute" / "notebooks" / f"{text.stem}.ipynb"
+    records = [
+        output["metadata"][CLAIM_METADATA]
+        for cell in load_notebook(executed)["cells"]
+        for output in cell.get("outputs", [])
+        if CLAIM_METADATA in output.get("metadata", {})
+    ]
+    assert len(records) >= 3, f"{executed.name}: {len(records)} claims ran"
+    marks = [
+        mark
+        for name in (f"book/{text.stem}.html", f"notebooks/{text.stem}.html")
+        for mark in page(pages, html_dir, name).select("main .claim-mark")
+    ]
+    expected = {
+        ("Checked by the notebook's run" if r["holds"] else "Not supported by this run")
+        + "".join(
+            f"{': ' if i == 0 else ', '}{k} = {v}" for i, (k, v) in enumerate(r["numbers"].items())
+        )
+        for r in records
+    }
+    assert {mark["data-tip"] for mark in marks} == expected
+    assert all(mark.get_text() == ("✓" if "Checked" in mark["data-tip"] else "✗") for mark in marks)

@@ -163,3 +163,19 @@ def test_solutions_open_on_click(browser, site, html_dir):
         body.wait_for(state="visible", timeout=5_000)
     finally:
         visit.close()
+
+
+def test_a_checked_sentence_shows_its_numbers_on_keyboard_focus(browser, site, html_dir):
+    chapters = sorted((html_dir / "book").glob("ch*.html"))
+    visit = Visit(browser, f"{site}/book/{chapters[0].name}", width=1280)
+    try:
+        mark = visit.page.locator(".claim-mark").first
+        tip = mark.get_attribute("data-tip")
+        assert tip and mark.get_attribute("aria-label") == tip
+        shown = "el => getComputedStyle(el, '::after').content"
+        assert mark.evaluate(shown) == "none", "the numbers show before focus"
+        mark.focus()
+        assert mark.evaluate(shown) == f'"{tip}"', "focus does not show the checked numbers"
+        visit.page.screenshot(path=str(shot_path(html_dir, "claim-mark", "-focused")))
+    finally:
+        visit.close()

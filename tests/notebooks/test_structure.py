@@ -1,11 +1,13 @@
 """Static checks of the committed notebooks: the layout every chapter notebook follows."""
 
+import ast
 import re
 
 import pytest
 import yaml
 
 import aeutils
+from aeutils.book import sentence_key
 from tests.course import (
     CHAPTER_TEXTS,
     NOTEBOOKS,
@@ -60,3 +62,37 @@ def test_is_in_the_toc_after_its_chapter_text(path):
     pairs = {c["file"]: [s["file"] for s in c.get("sections", [])] for c in chapters}
     assert pairs.get(f"book/{path.stem}") == [f"notebooks/{path.stem}"]
     assert (ROOT / "book" / f"{path.stem}.md") in CHAPTER_TEXTS
+
+
+def claims_in(path) -> list[str]:
+    """The sentences of the notebook's `claim(...)` calls (they must be string literals)."""
+    sentences = []
+    for cell in code_cells(path):
+        code = "\n".join(
+            line for line in source(cell).splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+        for node in ast.walk(ast.parse(code)):
+            function = getattr(node, "func", None)
+            name = getattr(function, "id", None) or getattr(function, "attr", None)
+            if isinstance(node, ast.Call) and name == "claim":
+                sentence = node.args[1] if len(node.args) > 1 else None
+                assert isinstance(sentence, ast.Constant) and isinstance(sentence.value, str), (
+                    f"{path.name}: claim at line {node.lineno} of a cell: the sentence must be a"
+                    " string literal, so this test can find it in the text"
+                )
+                sentences.append(sentence.value)
+    return sentences
+
+
+def test_checks_at_least_three_claims_each_found_in_its_chapter(path):
+    sentences = claims_in(path)
+    assert len(sentences) >= 3, f"{path.name}: {len(sentences)} claims, expected at least 3"
+    markdown = [source(c) for c in load_notebook(path)["cells"] if c["cell_type"] == "markdown"]
+    # Markup characters stay in the key as "#": a fragment that crosses emphasis, maths, a role or
+    # a link is broken into several nodes in the built page, where the mark could not follow it.
+    source_text = (ROOT / "book" / f"{path.stem}.md").read_text() + " ".join(markdown)
+    text = "".join("#" if c in "*`$[]{}<>|" else sentence_key(c) for c in source_text)
+    missing = [s for s in sentences if sentence_key(s) not in text]
+    assert not missing, f"{path.name} checks sentences its chapter no longer says: {missing}"
+    repeated = {s for s in sentences if sentences.count(s) > 1}
+    assert not repeated, f"{path.name}: the same sentence is claimed twice: {repeated}"
