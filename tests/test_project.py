@@ -92,3 +92,11 @@ def test_every_self_check_a_text_names_exists():
     for page in sorted((ROOT / "book").glob("*.md")):
         for name in re.findall(r'aeutils\.check\("([\w-]+)"', page.read_text()):
             assert name in aeutils.exercises.EXERCISES, f"{page.name} names {name!r}"
+
+
+def test_every_glue_text_role_names_a_format():
+    # {glue:text} splits its argument at the last ":", so `path::key` without a format looks up
+    # the key "path:" (a string needs `path::key:s`)
+    for page in sorted((ROOT / "book").glob("*.md")):
+        bare = re.findall(r"\{glue:text\}`([^`]*::\w+)`", page.read_text())
+        assert not bare, f"{page.name}: glue:text without a format: {bare}"
