@@ -293,13 +293,18 @@ def main() -> int:
         config = configure(yaml.safe_load((ROOT / "_config.yml").read_text()))
         generated.write_text(yaml.safe_dump(config, sort_keys=False))
         command = [str(jupyter_book), "build", str(source), "--config", str(generated)]
-        command += BUILD_FLAGS
+        # --all: every page is written again, so each carries the marks of this run's claims
+        # (notebooks are still taken from the execution cache)
+        command += [*BUILD_FLAGS, "--all"]
     html = source / "_build" / "html"
     print(" ".join(command), flush=True)
     status = subprocess.call(command)
     if status == 0:
         drop_repeated_inline_scripts(html)
         executed = source / "_build" / "jupyter_execute" / "notebooks"
+        if not args.executed:  # for cache hits that folder holds notebooks without outputs
+            executed = ROOT / "_build" / "executed"
+            export_cached(executed)
         describe_output_images(html, figure_descriptions(executed))
         report_claims(executed)
         print(f"HTML: {html / 'index.html'}")

@@ -1,11 +1,11 @@
 """Sphinx extension: mark each sentence the notebooks checked with `aeutils.claim`.
 
-The executed notebooks (myst-nb's output folder) carry one record per claim in the metadata of its
-output. A claim of notebook chNN applies to the pages of chapter NN (its text and its notebook):
-after reading, every claim's sentence must be found there, or the build warns (and, with warnings
-as errors, fails), so words and checks cannot drift apart. When a page is written, a small ✓ (or,
-in quick test builds, a ✗) follows the sentence, with the numbers it was checked against as its
-tooltip.
+The executed notebooks (from the execution cache, or myst-nb's output folder) carry one record per
+claim in the metadata of its output. A claim of notebook chNN applies to the pages of chapter NN
+(its text and its notebook): after reading, every claim's sentence must be found there, or the build
+warns (and, with warnings as errors, fails), so words and checks cannot drift apart. When a page is
+written, a small ✓ (or, in quick test builds, a ✗) follows the sentence, with the numbers it was
+checked against as its tooltip.
 """
 
 from __future__ import annotations
@@ -25,23 +25,40 @@ CHAPTER = re.compile(r"(?:^|/)(ch\d\d)")
 SKIP = (nodes.literal_block, nodes.literal, nodes.math, nodes.math_block, nodes.raw, nodes.comment)
 
 
-def load_claims(folder: Path) -> dict[str, list[dict]]:
-    """Chapter ("ch03") -> the claim records of its executed notebook, in order."""
-    claims: dict[str, list[dict]] = {}
-    for path in sorted(folder.rglob("ch*.ipynb")):
-        chapter = CHAPTER.search(path.name).group(1)
-        for cell in json.loads(path.read_text())["cells"]:
-            for output in cell.get("outputs", []):
-                record = output.get("metadata", {}).get(CLAIM_METADATA)
-                if record:
-                    claims.setdefault(chapter, []).append(record)
-    return claims
+def records(notebook: dict) -> list[dict]:
+    """The claim records in an executed notebook's outputs, in order."""
+    return [
+        output["metadata"][CLAIM_METADATA]
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+        if CLAIM_METADATA in output.get("metadata", {})
+    ]
+
+
+def executed_notebook(app, docname: str) -> dict:
+    """The notebook page `docname` as executed in this build. In cache mode it comes from the
+    execution cache: for a cache hit, myst-nb's output folder holds the notebook without outputs."""
+    config = app.env.mystnb_config
+    if config.execution_mode == "cache":
+        from jupyter_cache import get_cache
+
+        try:
+            cache = get_cache(config.execution_cache_path)
+            return cache.merge_match_into_file(str(Path(app.srcdir, docname + ".ipynb")))[1]
+        except KeyError:  # not cached: executed now, or failed (which the build reports)
+            pass
+    return json.loads(Path(config.output_folder, docname + ".ipynb").read_text())
 
 
 def _claims(app) -> dict[str, list[dict]]:
-    if not hasattr(app.env, "aeutils_claims"):
-        app.env.aeutils_claims = load_claims(Path(app.env.mystnb_config.output_folder))
-    return app.env.aeutils_claims
+    """Chapter ("ch03") -> the claim records of its notebook, read once per build."""
+    if getattr(app, "aeutils_claims", None) is None:
+        app.aeutils_claims = {
+            CHAPTER.search(docname).group(1): records(executed_notebook(app, docname))
+            for docname in sorted(app.env.found_docs)
+            if docname.startswith("notebooks/") and CHAPTER.search(docname)
+        }
+    return app.aeutils_claims
 
 
 def _runs(doctree: nodes.Node):
@@ -75,12 +92,12 @@ def _chapter_pages(env, chapter: str) -> list[str]:
 
 def check_consistency(app, env) -> None:
     """Warn about every claim whose sentence no page of its chapter contains."""
-    for chapter, records in _claims(app).items():
+    for chapter, checked in _claims(app).items():
         pages = _chapter_pages(env, chapter)
         texts = []
         for page in pages:
             texts += ["".join(run) for run in _runs(env.get_doctree(page))]
-        for record in records:
+        for record in checked:
             if not any(_find(t, sentence_key(record["sentence"])) is not None for t in texts):
                 LOGGER.warning(
                     "claim checked by the %s notebook not found in its pages %s: “%s”"

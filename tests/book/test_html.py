@@ -131,7 +131,12 @@ def test_chapter_pages_show_their_pasted_numbers_and_figures(pages, html_dir, te
 def test_each_checked_claim_is_marked_with_its_numbers(pages, html_dir, text):
     """Every claim the notebook ran carries a mark on its chapter's text or notebook page (on
     both where both say the sentence), and every mark is one of those claims."""
-    executed = html_dir.parent / "jupyter_execute" / "notebooks" / f"{text.stem}.ipynb"
+    # `make book` exports the notebooks from its execution cache to _build/executed; builds from
+    # executed notebooks (`make test`) keep them in myst-nb's output folder
+    folder = html_dir.parent / "executed"
+    if not folder.is_dir():
+        folder = html_dir.parent / "jupyter_execute" / "notebooks"
+    executed = folder / f"{text.stem}.ipynb"
     records = [
         output["metadata"][CLAIM_METADATA]
         for cell in load_notebook(executed)["cells"]
