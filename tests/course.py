@@ -40,3 +40,18 @@ def glue_references() -> dict[str, set[str]]:
         for key, notebook in re.findall(r"```\{glue\} (\w+)\n:doc: [./]*notebooks/([\w.-]+)", text):
             wanted.setdefault(notebook, set()).add(key)
     return wanted
+
+
+def run_quick(path: Path, out: Path) -> None:
+    """Execute notebook `path` in quick mode with papermill, writing the result to `out`."""
+    import papermill
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    papermill.execute_notebook(
+        str(path),
+        str(out),
+        parameters={"QUICK": True},
+        cwd=str(path.parent),
+        kernel_name="python3",
+        progress_bar=False,
+    )

@@ -4,26 +4,17 @@ The executed copies land in _build/test/notebooks, where the nbval stage re-runs
 the cells tagged `nbval-check-output`, and from where the test build of the book is made.
 """
 
-import papermill
 import pytest
 
-from tests.course import NOTEBOOKS, ROOT, glue_references, load_notebook, source
+from tests.course import NOTEBOOKS, ROOT, glue_references, load_notebook, run_quick, source
 
 OUT = ROOT / "_build" / "test" / "notebooks"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_runs_in_quick_mode_and_glues_what_the_text_quotes(path):
-    OUT.mkdir(parents=True, exist_ok=True)
     executed = OUT / path.name
-    papermill.execute_notebook(
-        str(path),
-        str(executed),
-        parameters={"QUICK": True},
-        cwd=str(path.parent),
-        kernel_name="python3",
-        progress_bar=False,
-    )
+    run_quick(path, executed)
     cells = load_notebook(executed)["cells"]
     glued = {
         output["metadata"]["scrapbook"]["name"]

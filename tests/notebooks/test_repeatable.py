@@ -3,9 +3,7 @@ values (torch's thread count is pinned, as in `make book` and `make test`)."""
 
 import os
 
-import papermill
-
-from tests.course import ROOT, load_notebook
+from tests.course import ROOT, load_notebook, run_quick
 
 NOTEBOOK = ROOT / "notebooks" / "ch00-first-autoencoder.ipynb"
 
@@ -28,15 +26,7 @@ def test_two_runs_from_an_empty_model_cache_glue_the_same_numbers(tmp_path, monk
     for run in ("first", "second"):
         monkeypatch.setenv("AEUTILS_CACHE", str(tmp_path / run / "models"))  # train again
         out = tmp_path / run / NOTEBOOK.name
-        out.parent.mkdir()
-        papermill.execute_notebook(
-            str(NOTEBOOK),
-            str(out),
-            parameters={"QUICK": True},
-            cwd=str(NOTEBOOK.parent),
-            kernel_name="python3",
-            progress_bar=False,
-        )
+        run_quick(NOTEBOOK, out)
         runs.append(glued_values(out))
     assert len(runs[0]) >= 10
     measured = {k for k in runs[0] if "seconds" in k}  # wall times: the only values that may vary
