@@ -9,6 +9,7 @@ is trained on that class alone and scored on a test set where every other class 
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -17,6 +18,8 @@ from sklearn.metrics import roc_auc_score, roc_curve
 from torch import nn
 
 from .data import batches
+from .models import evaluating
+from .validation import check_callable, check_images, check_model_device, check_scalar
 
 Scorer = Callable[[torch.Tensor], "torch.Tensor | np.ndarray"]
 
@@ -30,16 +33,16 @@ def reconstruction_scores(
     `model(x)` must return reconstructions shaped like `x`; it runs in eval mode, in batches of
     `batch_size`, on the device its parameters are on.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
-    if x.ndim < 2 or len(x) == 0:
-        raise ValueError(f"x must have shape (N, ...) with N >= 1, got {tuple(x.shape)}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    model.eval()
-    device = next(model.parameters()).device
+    device = check_model_device(model)
+    check_images(x, "x")
+    batch_size = check_scalar(batch_size, "batch_size", numbers.Integral, min_val=1)
+    with evaluating(model):
+        return _scores_in_batches(model, x, batch_size, device)
+
+
+def _scores_in_batches(
+    model: nn.Module, x: torch.Tensor, batch_size: int, device: torch.device
+) -> torch.Tensor:
     scores = []
     for b in batches(x, batch_size):
         b = b.to(device)
@@ -108,6 +111,7 @@ def one_class_aurocs(
     (higher: more anomalous). The test examples of class `c` are the normal ones, the rest are
     anomalies. `classes` defaults to every label in `test_y`.
     """
+    check_callable(train_normal, "train_normal", "(label, normal_x) -> model or scorer")
     for name, value in (("train_x", train_x), ("test_x", test_x)):
         if not isinstance(value, torch.Tensor) or value.ndim < 2:
             shape = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__

@@ -6,7 +6,7 @@ quote the number the run measured; on Colab or Binder, without myst-nb, it does 
 false one ($AEUTILS_STRICT_CLAIMS=1, set by `make book`); elsewhere (quick mode, a reader's run) it
 is reported. The build marks each checked sentence in the HTML.
 `describe_figures` gives every figure a notebook shows a text description (its titles and axis
-labels), which the book uses as the figure's alt text.
+labels), which the book uses as the figure's alt text. `setup` is a notebook's first call.
 """
 
 from __future__ import annotations
@@ -81,6 +81,16 @@ def describe_figures() -> None:
         pass
     plain = shell.display_formatter.formatters["text/plain"]
     plain.for_type(Figure, lambda figure, printer, cycle: printer.text(describe_figure(figure)))
+
+
+def setup(seed: int = 0, threads: int | None = None):
+    """A notebook's first call: `aeutils.runtime.configure(seed, threads)` (seeds, threads, the
+    device `fit` trains on), then `describe_figures()`; returns the seeded torch generator."""
+    from .runtime import configure
+
+    generator = configure(seed, threads)
+    describe_figures()
+    return generator
 
 
 class ClaimFailed(AssertionError):
@@ -161,3 +171,24 @@ def claim(holds: Any, sentence: str, **numbers: Any) -> None:
         print(line)
         return
     display({"text/plain": line}, raw=True, metadata={CLAIM_METADATA: record})
+
+
+def claim_records(notebook: Any) -> list[dict]:
+    """The records `claim` left in an executed notebook's outputs, in order: dicts with the
+    sentence, whether it held and its numbers. `notebook`: a notebook as nbformat or json reads
+    it, or the path of an .ipynb file."""
+    if isinstance(notebook, (str, os.PathLike)):
+        import json
+
+        with open(notebook, encoding="utf-8") as file:
+            notebook = json.load(file)
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise TypeError(
+            f"notebook must be a notebook (a dict with cells) or a path, got {notebook!r:.80}"
+        )
+    return [
+        output["metadata"][CLAIM_METADATA]
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+        if CLAIM_METADATA in output.get("metadata", {})
+    ]

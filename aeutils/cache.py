@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import numbers
 import os
 import re
 import warnings
@@ -22,7 +23,9 @@ import torch
 from torch import nn
 
 from . import __version__
-from .train import History, fit, load_checkpoint, save_checkpoint
+from .checkpoints import load_checkpoint, save_checkpoint
+from .train import History, fit
+from .validation import check_callable, check_images, check_model, check_scalar
 
 CACHE_ENV = "AEUTILS_CACHE"
 _NOT_IN_KEY = {"progress", "device"}  # how training is shown or where it runs, not what it learns
@@ -79,7 +82,8 @@ def fit_cached(
 ) -> tuple[nn.Module, History]:
     """Seed, build `make_model()`, and train it with `fit` unless the same run is in the cache.
 
-    Returns the trained model (in eval mode) and its `History`. The cache file is
+    Returns the trained model (in eval mode, on the device `make_model()` built it on, as `fit`
+    does) and its `History`. The cache file is
     `cache_dir()/<name>-<key>.pt`; `name` is only a readable prefix, the key covers the rest.
     Loss functions and objectives enter the key by their qualified name, so give each a distinct
     one (objective factories such as `aeutils.vae.elbo(beta)` put their settings in the name).
@@ -88,8 +92,13 @@ def fit_cached(
         raise ValueError(f"name must be a non-empty word of letters, digits, - and _; got {name!r}")
     if "checkpoint" in fit_kwargs:
         raise ValueError("fit_cached chooses the checkpoint file itself; do not pass checkpoint")
+    check_callable(make_model, "make_model", "() -> model")
+    check_scalar(seed, "seed", numbers.Integral, min_val=0)
+    check_images(train_x, "train_x")
+    if val_x is not None:
+        check_images(val_x, "val_x")
     torch.manual_seed(seed)
-    model = make_model()
+    model = check_model(make_model(), "make_model()")
     config = {
         "model": repr(model),
         "seed": seed,

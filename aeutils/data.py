@@ -6,12 +6,15 @@ preloaded tensor (10x under load), so the whole split is loaded once as a float 
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import torch
+
+from .validation import check_bool, check_path, check_scalar, check_tensor
 
 DATA_ENV = "AEUTILS_DATA"
 
@@ -34,7 +37,7 @@ def default_data_root() -> Path:
 
 def resolve_data_root(root: str | os.PathLike | None = None) -> Path:
     """The data folder: `root` if given, else `default_data_root()`."""
-    return Path(root).expanduser() if root is not None else default_data_root()
+    return check_path(root, "root").expanduser() if root is not None else default_data_root()
 
 
 def load_mnist(
@@ -47,6 +50,8 @@ def load_mnist(
     """
     from torchvision.datasets import MNIST  # imported here: torchvision is slow to import
 
+    check_bool(train, "train")
+    check_bool(download, "download")
     folder = resolve_data_root(root)
     if folder.exists() and not folder.is_dir():
         raise NotADirectoryError(f"root must be a folder, got the file {str(folder)!r}")
@@ -98,13 +103,7 @@ def binarize(x: torch.Tensor, generator: torch.Generator | None = None) -> torch
     Sampled once with a seeded `generator`, this is the "statically binarised" MNIST on which a
     Bernoulli likelihood (and so a VAE's ELBO and NLL in nats) is a true probability.
     """
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        raise TypeError(f"x must be a float tensor with values in [0, 1], got {x!r:.60}")
-    if x.numel() and not bool(((x >= 0) & (x <= 1)).all()):
-        raise ValueError(
-            f"x must hold probabilities in [0, 1], got values from {x.min().item():.3g}"
-            f" to {x.max().item():.3g}"
-        )
+    check_tensor(x, "x", dtype="floating", non_empty=False, value_range=(0.0, 1.0))
     return torch.bernoulli(x, generator=generator)
 
 
@@ -112,8 +111,9 @@ def subset(split: Split, n: int | None, generator: torch.Generator | None = None
     """A random subset of `n` examples (the whole split if `n` is None or not smaller)."""
     if n is None:
         return split
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive int or None, got {n!r}")
+    if not isinstance(split, Split):
+        raise TypeError(f"split must be an aeutils.Split (x, y), got {type(split).__name__}")
+    n = check_scalar(n, "n", numbers.Integral, min_val=1)
     if n >= len(split.x):
         return split
     index = torch.randperm(len(split.x), generator=generator)[:n]
@@ -127,9 +127,9 @@ def batches(
     generator: torch.Generator | None = None,
 ) -> Iterator[torch.Tensor]:
     """Yield mini-batches of `x` by slicing (after one random permutation if `shuffle`)."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    if shuffle:
+    check_tensor(x, "x", dtype=None, non_empty=False)
+    batch_size = check_scalar(batch_size, "batch_size", numbers.Integral, min_val=1)
+    if check_bool(shuffle, "shuffle"):
         x = x[torch.randperm(len(x), generator=generator, device="cpu").to(x.device)]
     for start in range(0, len(x), batch_size):
         yield x[start : start + batch_size]
@@ -139,9 +139,10 @@ def train_val_split(
     split: Split, val_size: int, generator: torch.Generator | None = None
 ) -> tuple[Split, Split]:
     """Split `split` at random into (train, validation) with `val_size` validation examples."""
+    if not isinstance(split, Split):
+        raise TypeError(f"split must be an aeutils.Split (x, y), got {type(split).__name__}")
     total = len(split.x)
-    if isinstance(val_size, bool) or not isinstance(val_size, int) or not 0 < val_size < total:
-        raise ValueError(f"val_size must be an int between 1 and {total - 1}, got {val_size!r}")
+    val_size = check_scalar(val_size, "val_size", numbers.Integral, min_val=1, max_val=total - 1)
     index = torch.randperm(total, generator=generator)
     val, train = index[:val_size], index[val_size:]
     return Split(split.x[train], split.y[train]), Split(split.x[val], split.y[val])
@@ -155,21 +156,15 @@ def random_shift(
     Data augmentation: the offsets are drawn uniformly from -max_shift..max_shift along each
     axis; pixels that enter from outside are 0 (MNIST's background) and nothing wraps around.
     """
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
-    if x.ndim != 4:
-        raise ValueError(f"x must be images shaped (N, C, H, W), got {tuple(x.shape)}")
+    check_tensor(x, "x", ndim=4, dtype=None, non_empty=False)
     n, channels, height, width = x.shape
-    if (
-        isinstance(max_shift, bool)
-        or not isinstance(max_shift, int)
-        or not 0 <= max_shift < min(height, width)
-    ):
-        raise ValueError(
-            f"max_shift must be an int from 0 to {min(height, width) - 1} (less than the image"
-            f" side), got {max_shift!r}"
-        )
-    m = max_shift
+    m = check_scalar(
+        max_shift,
+        "max_shift",
+        numbers.Integral,
+        min_val=0,
+        max_val=min(height, width) - 1,
+    )
     padded = torch.nn.functional.pad(x, (m, m, m, m))
     dy, dx = torch.randint(-m, m + 1, (2, n), generator=generator).to(x.device)
     rows = torch.arange(height, device=x.device) + m - dy[:, None]  # output row r <- row r - dy

@@ -20,11 +20,15 @@ scikit-learn's BLAS and OpenMP threads are limited to torch's thread count (the 
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import torch
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import KernelDensity, NearestNeighbors
 from threadpoolctl import threadpool_limits
+
+from .validation import check_choice, check_scalar
 
 KINDS = ("gaussian", "gmm", "kde")
 
@@ -59,11 +63,7 @@ def _seed(seed: int | torch.Generator | None) -> int | None:
         return None
     if isinstance(seed, torch.Generator):
         return int(torch.randint(0, 2**31 - 1, (1,), generator=seed))
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(
-            f"seed must be a non-negative int, a torch.Generator or None, got {seed!r}"
-        )
-    return int(seed)
+    return check_scalar(seed, "seed (or a torch.Generator, or None)", numbers.Integral, min_val=0)
 
 
 class CodeDensity:
@@ -96,8 +96,7 @@ class CodeDensity:
 
         `seed` (an int, or a torch.Generator to draw one from) makes the draw repeatable.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n (the number of codes to draw) must be a positive int, got {n!r}")
+        n = check_scalar(n, "n (the number of codes to draw)", numbers.Integral, min_val=1)
         rng = np.random.default_rng(_seed(seed))
         state = int(rng.integers(2**31 - 1))
         with _threads():
@@ -130,8 +129,7 @@ def fit_density(
     `KernelDensity` (default `bandwidth="scott"`, i.e. N^(-1/(d+4)), in units of each dimension's
     standard deviation); "gaussian" takes none.
     """
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    check_choice(kind, "kind", KINDS)
     z = _as_array("codes", codes)
     n, dim = z.shape
     if kind == "gaussian":
@@ -144,9 +142,7 @@ def fit_density(
         return CodeDensity(kind, estimator, np.ones(dim), dim)
     if kind == "gmm":
         settings = {"n_components": 10, "covariance_type": "full", "random_state": 0} | options
-        k = settings["n_components"]
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ValueError(f"n_components must be a positive int, got {k!r}")
+        k = check_scalar(settings["n_components"], "n_components", numbers.Integral, min_val=1)
         if n < k:
             raise ValueError(
                 f"codes: a mixture of {k} components needs at least {k} codes, got {n}"
@@ -161,11 +157,14 @@ def fit_density(
             f" got {settings['kernel']!r}"
         )
     bandwidth = settings["bandwidth"]
-    if not isinstance(bandwidth, str) and (
-        isinstance(bandwidth, bool) or not isinstance(bandwidth, (int, float)) or not bandwidth > 0
-    ):
-        raise ValueError(
-            f"bandwidth must be a positive number, 'scott' or 'silverman', got {bandwidth!r}"
+    if isinstance(bandwidth, str):
+        check_choice(bandwidth, "bandwidth", ("scott", "silverman"))
+    else:
+        check_scalar(
+            bandwidth,
+            "bandwidth",
+            min_val=0,
+            include_boundaries="neither",
         )
     scale = z.std(axis=0)
     if n < 2 or not (scale > 0).all():

@@ -6,11 +6,12 @@ returns the mean over all elements. Bad input fails loudly instead of producing 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 
 import torch
 import torch.nn.functional as F
+
+from .validation import check_choice, check_scalar
 
 Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -79,19 +80,11 @@ LOSSES: dict[str, Loss] = {"mse": mse, "bce": bce, "l1": l1}
 
 def weighted_sum(weights: Mapping[str, float]) -> Loss:
     """A loss `sum(w * LOSSES[name](x_hat, x))`, e.g. `weighted_sum({"mse": 1.0, "l1": 0.5})`."""
-    if not weights:
-        raise ValueError("weights must name at least one loss, got an empty mapping")
+    if not isinstance(weights, Mapping) or not weights:
+        raise ValueError(f"weights must map at least one loss name to a weight, got {weights!r}")
     for name, weight in weights.items():
-        if name not in LOSSES:
-            raise ValueError(f"weights: unknown loss {name!r}, expected one of {list(LOSSES)}")
-        if (
-            not isinstance(weight, (int, float))
-            or isinstance(weight, bool)
-            or not 0 <= weight < math.inf  # also rejects NaN
-        ):
-            raise ValueError(
-                f"weights[{name!r}] must be a finite non-negative number, got {weight!r}"
-            )
+        check_choice(name, "a loss name in weights", list(LOSSES))
+        check_scalar(weight, f"weights[{name!r}]", min_val=0)
     terms = dict(weights)
 
     def loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:

@@ -6,51 +6,75 @@ Both expose `encode` (x -> z), `decode` (z -> flat x_hat) and `forward` (x -> x_
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numbers
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import torch
 from torch import nn
 
+from .validation import (
+    check_batch,
+    check_bool,
+    check_choice,
+    check_model,
+    check_scalar,
+    check_tensor,
+)
+
 _ACTIVATIONS = {None: nn.Identity, "relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
 
 
-def activation(name: str | None) -> nn.Module:
+def activation(name: str | None, arg: str = "activation") -> nn.Module:
     """The activation module called `name` (None, "relu", "sigmoid" or "tanh")."""
-    if name not in _ACTIVATIONS:
-        raise ValueError(f"activation must be one of {list(_ACTIVATIONS)}, got {name!r}")
-    return _ACTIVATIONS[name]()
+    return _ACTIVATIONS[check_choice(name, arg, list(_ACTIVATIONS))]()
 
 
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters of `model`."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+    return sum(p.numel() for p in check_model(model).parameters() if p.requires_grad)
 
 
-def _check_latent(name: str, latent: int, inputs: int, allow_overcomplete: bool) -> None:
-    if latent < 1:
-        raise ValueError(f"{name} (the latent size) must be at least 1, got {latent}")
+@contextmanager
+def evaluating(model: nn.Module) -> Iterator[nn.Module]:
+    """Run a block with `model` in eval mode, then restore the mode it was in."""
+    was_training = check_model(model).training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)
+
+
+def _check_latent(name: str, latent: int, inputs: int, allow_overcomplete: bool) -> int:
+    latent = check_scalar(latent, f"{name} (the latent size)", numbers.Integral, min_val=1)
+    check_bool(allow_overcomplete, "allow_overcomplete")
     if latent >= inputs and not allow_overcomplete:
         raise ValueError(
             f"{name} (the latent size) must be smaller than the input size {inputs} for a"
             f" bottleneck, got {latent}; pass allow_overcomplete=True for an over-complete"
             " autoencoder"
         )
+    return latent
 
 
-def _flatten_input(x: torch.Tensor, features: int, where: str, arg: str = "x") -> torch.Tensor:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{where}: {arg} must be a torch.Tensor, got {type(x).__name__}")
-    if x.ndim < 2 or x[0].numel() != features:
-        raise ValueError(
-            f"{where}: {arg} must have shape (N, {features}) or (N, ...) with {features} values"
-            f" per example, got {tuple(x.shape)}"
-        )
-    return x.reshape(len(x), features)
+def _check_widths(widths: object, name: str, what: str, code_last: bool) -> tuple[int, ...]:
+    """`widths` as a tuple of at least two positive ints (the last, a code size, is left to
+    `_check_latent` when `code_last`)."""
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
+        raise TypeError(f"{name} must list at least two ints ({what}), got {widths!r}")
+    if len(widths) < 2:
+        raise ValueError(f"{name} must list at least two ints ({what}), got {tuple(widths)!r}")
+    checked = widths[:-1] if code_last else widths
+    return tuple(
+        check_scalar(w, f"{name}[{i}]", numbers.Integral, min_val=1) for i, w in enumerate(checked)
+    ) + ((widths[-1],) if code_last else ())
 
 
 def _check_dropout(dropout: float, widths: tuple[int, ...]) -> None:
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}")
+    check_scalar(
+        dropout, "dropout (a probability)", min_val=0, max_val=1, include_boundaries="left"
+    )
     if dropout and len(widths) < 3:
         raise ValueError(
             f"dropout acts after hidden layers, and widths {widths!r} has none; give at least"
@@ -64,13 +88,7 @@ def _decoder_widths(
     """The decoder's widths, code to input: the mirror of `widths` unless given."""
     if decoder_widths is None:
         return widths[::-1]
-    given = tuple(decoder_widths)
-    if len(given) < 2 or not all(isinstance(w, int) and not isinstance(w, bool) for w in given):
-        raise ValueError(
-            f"decoder_widths must list at least two ints (code ... input), got {decoder_widths!r}"
-        )
-    if any(w < 1 for w in given):
-        raise ValueError(f"decoder_widths must be positive, got {given!r}")
+    given = _check_widths(decoder_widths, "decoder_widths", "code ... input", code_last=False)
     if given[0] != widths[-1] or given[-1] != widths[0]:
         raise ValueError(
             f"decoder_widths must start at the code size {widths[-1]} and end at the input size"
@@ -99,24 +117,23 @@ class MLPAutoencoder(nn.Module):
         decoder_widths: Sequence[int] | None = None,
     ) -> None:
         super().__init__()
-        widths = tuple(widths)
-        if len(widths) < 2 or not all(
-            isinstance(w, int) and not isinstance(w, bool) for w in widths
-        ):
-            raise ValueError(f"widths must list at least two ints (input ... code), got {widths!r}")
-        if any(w < 1 for w in widths[:-1]):
-            raise ValueError(f"widths must be positive, got {widths!r}")
-        _check_latent("widths[-1]", widths[-1], widths[0], allow_overcomplete)
+        widths = _check_widths(widths, "widths", "input ... code", code_last=True)
+        latent = _check_latent("widths[-1]", widths[-1], widths[0], allow_overcomplete)
+        widths = (*widths[:-1], latent)
         _check_dropout(dropout, widths)
         self.widths = widths
         self.decoder_widths = _decoder_widths(decoder_widths, widths)
-        self.encoder = self._stack(widths, activation(latent_activation), dropout)
-        self.decoder = self._stack(self.decoder_widths, activation(output_activation), dropout)
+        self.encoder = self._stack(
+            widths, activation(latent_activation, "latent_activation"), dropout
+        )
+        self.decoder = self._stack(
+            self.decoder_widths, activation(output_activation, "output_activation"), dropout
+        )
 
     @staticmethod
     def _stack(widths: Sequence[int], last: nn.Module, dropout: float = 0.0) -> nn.Sequential:
         layers: list[nn.Module] = []
-        for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:])):
+        for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
             layers.append(nn.Linear(n_in, n_out))
             layers.append(nn.ReLU() if i < len(widths) - 2 else last)
             if dropout and i < len(widths) - 2:
@@ -129,11 +146,11 @@ class MLPAutoencoder(nn.Module):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Codes z, shape (N, latent_dim), of inputs x of shape (N, widths[0]) or images."""
-        return self.encoder(_flatten_input(x, self.widths[0], type(self).__name__))
+        return self.encoder(check_batch(x, "x", self.widths[0], type(self).__name__))
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Flat reconstructions, shape (N, widths[0]), of codes z of shape (N, latent_dim)."""
-        z = _flatten_input(z, self.latent_dim, f"{type(self).__name__}.decode", "z")
+        z = check_batch(z, "z", self.latent_dim, f"{type(self).__name__}.decode")
         return self.decoder(z)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -157,22 +174,31 @@ class ConvAutoencoder(nn.Module):
         allow_overcomplete: bool = False,
     ) -> None:
         super().__init__()
-        channels = tuple(channels)
-        if not channels or any(c < 1 for c in channels):
-            raise ValueError(f"channels must list positive ints, got {channels!r}")
+        if isinstance(channels, (str, bytes)) or not isinstance(channels, Sequence):
+            raise TypeError(f"channels must list positive ints, got {channels!r}")
+        if not channels:
+            raise ValueError(f"channels must list positive ints, got {tuple(channels)!r}")
+        channels = tuple(
+            check_scalar(c, f"channels[{i}]", numbers.Integral, min_val=1)
+            for i, c in enumerate(channels)
+        )
+        image_size = check_scalar(image_size, "image_size", numbers.Integral, min_val=1)
+        in_channels = check_scalar(in_channels, "in_channels", numbers.Integral, min_val=1)
         if image_size % 2 ** len(channels):
             raise ValueError(
                 f"image_size must be divisible by 2**len(channels) = {2 ** len(channels)},"
                 f" got {image_size}"
             )
         self.image_shape = (in_channels, image_size, image_size)
-        _check_latent("latent_dim", latent_dim, in_channels * image_size**2, allow_overcomplete)
+        latent_dim = _check_latent(
+            "latent_dim", latent_dim, in_channels * image_size**2, allow_overcomplete
+        )
         self.latent_dim = latent_dim
         side = image_size // 2 ** len(channels)
         flat = channels[-1] * side * side
 
         down: list[nn.Module] = []
-        for c_in, c_out in zip((in_channels, *channels[:-1]), channels):
+        for c_in, c_out in zip((in_channels, *channels[:-1]), channels, strict=True):
             down += [
                 nn.Conv2d(c_in, c_out, 3, stride=2, padding=1),
                 nn.BatchNorm2d(c_out),
@@ -186,23 +212,23 @@ class ConvAutoencoder(nn.Module):
             nn.Unflatten(1, (channels[-1], side, side)),
         ]
         reversed_channels = channels[::-1]
-        pairs = list(zip(reversed_channels, (*reversed_channels[1:], in_channels)))
+        pairs = list(zip(reversed_channels, (*reversed_channels[1:], in_channels), strict=True))
         for i, (c_in, c_out) in enumerate(pairs):
             up.append(nn.ConvTranspose2d(c_in, c_out, 3, stride=2, padding=1, output_padding=1))
             if i < len(pairs) - 1:
                 up += [nn.BatchNorm2d(c_out), nn.ReLU()]
-        up.append(activation(output_activation))
+        up.append(activation(output_activation, "output_activation"))
         self.decoder = nn.Sequential(*up)
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Codes z, shape (N, latent_dim), of images x of shape (N, C, H, W) or flat (N, C*H*W)."""
         features = self.image_shape[0] * self.image_shape[1] * self.image_shape[2]
-        x = _flatten_input(x, features, type(self).__name__)
+        x = check_batch(x, "x", features, type(self).__name__)
         return self.encoder(x.view(len(x), *self.image_shape))
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Flat reconstructions, shape (N, C*H*W), of codes z of shape (N, latent_dim)."""
-        z = _flatten_input(z, self.latent_dim, f"{type(self).__name__}.decode", "z")
+        z = check_batch(z, "z", self.latent_dim, f"{type(self).__name__}.decode")
         return self.decoder(z).flatten(1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -229,29 +255,28 @@ class SequenceAutoencoder(nn.Module):
         output_activation: str | None = None,
     ) -> None:
         super().__init__()
-        for name, value in (
-            ("n_features", n_features),
-            ("latent_dim", latent_dim),
-            ("hidden_size", hidden_size),
-        ):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        n_features, latent_dim, hidden_size = (
+            check_scalar(value, name, numbers.Integral, min_val=1)
+            for name, value in (
+                ("n_features", n_features),
+                ("latent_dim", latent_dim),
+                ("hidden_size", hidden_size),
+            )
+        )
         cells = {"gru": nn.GRU, "lstm": nn.LSTM}
-        if cell not in cells:
-            raise ValueError(f"cell must be one of {list(cells)}, got {cell!r}")
+        check_choice(cell, "cell", list(cells))
         self.n_features, self.latent_dim, self.cell = n_features, latent_dim, cell
         self.encoder_rnn = cells[cell](n_features, hidden_size, batch_first=True)
         self.to_code = nn.Linear(hidden_size, latent_dim)
         self.from_code = nn.Sequential(nn.Linear(latent_dim, hidden_size), nn.Tanh())
         self.decoder_rnn = cells[cell](latent_dim, hidden_size, batch_first=True)
         self.to_output = nn.Sequential(
-            nn.Linear(hidden_size, n_features), activation(output_activation)
+            nn.Linear(hidden_size, n_features), activation(output_activation, "output_activation")
         )
 
     def _check_sequences(self, x: torch.Tensor) -> None:
         where = type(self).__name__
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(f"{where}: x must be a torch.Tensor, got {type(x).__name__}")
+        check_tensor(x, "x", min_ndim=1, where=where)
         if x.ndim != 3 or x.shape[2] != self.n_features or x.shape[1] < 1:
             raise ValueError(
                 f"{where}: x must have shape (N, T, {self.n_features}) (sequences, steps,"
@@ -267,11 +292,8 @@ class SequenceAutoencoder(nn.Module):
 
     def decode(self, z: torch.Tensor, length: int) -> torch.Tensor:
         """Sequences shaped (N, length, n_features) decoded from codes z shaped (N, latent_dim)."""
-        if isinstance(length, bool) or not isinstance(length, int) or length < 1:
-            raise ValueError(
-                f"length (the number of steps to decode) must be a positive int, got {length!r}"
-            )
-        z = _flatten_input(z, self.latent_dim, f"{type(self).__name__}.decode", "z")
+        length = check_scalar(length, "length (steps to decode)", numbers.Integral, min_val=1)
+        z = check_batch(z, "z", self.latent_dim, f"{type(self).__name__}.decode")
         h0 = self.from_code(z).unsqueeze(0)
         state = (h0, torch.zeros_like(h0)) if self.cell == "lstm" else h0
         hidden, _ = self.decoder_rnn(z.unsqueeze(1).expand(-1, length, -1), state)

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import torch
 
+from .validation import check_bool, check_scalar, check_tensor
+
 Corruption = Callable[..., torch.Tensor]
 
 
@@ -21,10 +23,11 @@ def _random_like(x: torch.Tensor, generator: torch.Generator | None, kind: str) 
 
 def gaussian_noise(sigma: float, clip: bool = True) -> Corruption:
     """x + sigma * N(0, 1) noise, clipped to [0, 1] when `clip` (for images in [0, 1])."""
-    if isinstance(sigma, bool) or not isinstance(sigma, (int, float)) or not sigma >= 0:
-        raise ValueError(f"sigma must be a non-negative number, got {sigma!r}")
+    check_scalar(sigma, "sigma", min_val=0)
+    check_bool(clip, "clip")
 
     def corrupt(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        check_tensor(x, "x", dtype="floating", where=corrupt.__name__)
         noisy = x + sigma * _random_like(x, generator, "normal")
         return noisy.clamp(0.0, 1.0) if clip else noisy
 
@@ -34,10 +37,10 @@ def gaussian_noise(sigma: float, clip: bool = True) -> Corruption:
 
 def masking_noise(p: float) -> Corruption:
     """Set each value of x to 0 with probability `p` (Vincent et al.'s masking noise)."""
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
-        raise ValueError(f"p must be a probability in [0, 1), got {p!r}")
+    check_scalar(p, "p (a probability)", min_val=0, max_val=1, include_boundaries="left")
 
     def corrupt(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        check_tensor(x, "x", dtype="floating", where=corrupt.__name__)
         return x * (_random_like(x, generator, "uniform") >= p)
 
     corrupt.__name__ = f"masking_noise_{p:g}"

@@ -10,7 +10,6 @@ The objectives (`sparse_objective`, `l1_activity_objective`, `contractive_object
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import torch
@@ -18,37 +17,25 @@ from torch import nn
 from torch.func import jacrev, vmap
 
 from .losses import Loss, mse
+from .objectives import regularised_terms
+from .validation import check_callable, check_choice, check_scalar, check_tensor
 
 EPS = 1e-6  # mean activations are kept in [EPS, 1 - EPS] so that the KL stays finite
 METHODS = ("auto", "sigmoid", "autograd")
 
 
 def _check_rho(rho: float) -> None:
-    if isinstance(rho, bool) or not isinstance(rho, (int, float)) or not 0 < rho < 1:
-        raise ValueError(f"rho (the target mean activation) must lie in (0, 1), got {rho!r}")
+    check_scalar(
+        rho, "rho (the target mean activation)", min_val=0, max_val=1, include_boundaries="neither"
+    )
 
 
 def _check_weight(weight: float) -> None:
-    if (
-        isinstance(weight, bool)
-        or not isinstance(weight, (int, float))
-        or not 0 <= weight < math.inf  # also rejects NaN
-    ):
-        raise ValueError(
-            f"weight (of the penalty) must be a finite non-negative number, got {weight!r}"
-        )
+    check_scalar(weight, "weight (of the penalty)", min_val=0)
 
 
-def _check_codes(activations: torch.Tensor, where: str) -> torch.Tensor:
-    if not isinstance(activations, torch.Tensor):
-        raise TypeError(
-            f"{where}: activations must be a torch.Tensor, got {type(activations).__name__}"
-        )
-    if activations.ndim < 2 or len(activations) == 0:
-        raise ValueError(
-            f"{where}: activations must have shape (N, units) with N >= 1, got"
-            f" {tuple(activations.shape)}"
-        )
+def _check_codes(activations: torch.Tensor, where: str, name: str = "activations") -> torch.Tensor:
+    check_tensor(activations, name, min_ndim=2, dtype="floating", where=where)
     return activations.reshape(len(activations), -1)
 
 
@@ -84,7 +71,7 @@ def sigmoid_jacobian_norm(z: torch.Tensor, weight: torch.Tensor) -> torch.Tensor
     ∂z_j/∂x_i = z_j (1 − z_j) W_ji, so ||J||²_F = Σ_j (z_j (1 − z_j))² Σ_i W_ji².
     `z` holds the codes, shape (N, units); `weight` is W, shape (units, inputs). Returns (N,).
     """
-    z = _check_codes(z, "sigmoid_jacobian_norm")
+    z = _check_codes(z, "sigmoid_jacobian_norm", "z")
     if not isinstance(weight, torch.Tensor) or weight.ndim != 2 or len(weight) != z.shape[1]:
         shape = tuple(weight.shape) if isinstance(weight, torch.Tensor) else type(weight).__name__
         raise ValueError(
@@ -103,11 +90,8 @@ def jacobian_norm(encode: Callable[[torch.Tensor], torch.Tensor], x: torch.Tenso
     Encoders with batch statistics (BatchNorm in training mode) cannot be differentiated per
     example: call it in eval mode.
     """
-    if not callable(encode):
-        raise TypeError(f"jacobian_norm: encode must be callable, got {type(encode).__name__}")
-    if not isinstance(x, torch.Tensor) or x.ndim < 2 or len(x) == 0:
-        shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-        raise ValueError(f"jacobian_norm: x must be a tensor of shape (N, ...), got {shape}")
+    check_callable(encode, "encode", "(x) -> z")
+    check_tensor(x, "x", min_ndim=2, dtype="floating", where="jacobian_norm")
     example_shape = x.shape[1:]
 
     def one(v: torch.Tensor) -> torch.Tensor:
@@ -137,8 +121,7 @@ def contractive_penalty(model: nn.Module, x: torch.Tensor, method: str = "auto")
     `method="sigmoid"` uses the closed form (the encoder must be one Linear layer and a Sigmoid),
     `"autograd"` works for any encoder, `"auto"` takes the closed form when it applies.
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    check_choice(method, "method", METHODS)
     layer = single_sigmoid_layer(model) if method != "autograd" else None
     if method == "sigmoid" and layer is None:
         raise ValueError(
@@ -152,8 +135,7 @@ def contractive_penalty(model: nn.Module, x: torch.Tensor, method: str = "auto")
 
 
 def _check_loss(loss: Loss) -> str:
-    if not callable(loss):
-        raise TypeError(f"loss must be callable (x_hat, x) -> loss, got {type(loss).__name__}")
+    check_callable(loss, "loss", "(x_hat, x) -> loss")
     return getattr(loss, "__name__", "loss")
 
 
@@ -162,15 +144,6 @@ def _code_and_reconstruction(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     z = model.encode(inputs)
     return z, model.decode(z).view_as(inputs)
-
-
-def _terms(reconstruction: torch.Tensor, penalty: torch.Tensor, weight: float) -> dict:
-    """What a regularised objective returns: the loss to minimise and its two parts."""
-    return {
-        "loss": reconstruction + weight * penalty,
-        "reconstruction": reconstruction,
-        "penalty": penalty,
-    }
 
 
 def sparse_objective(rho: float = 0.05, weight: float = 1e-3, loss: Loss = mse):
@@ -187,7 +160,7 @@ def sparse_objective(rho: float = 0.05, weight: float = 1e-3, loss: Loss = mse):
         z, x_hat = _code_and_reconstruction(model, inputs)
         reconstruction = loss(x_hat, targets)
         penalty = kl_sparsity(z, rho)
-        return _terms(reconstruction, penalty, weight)
+        return regularised_terms(reconstruction, penalty, weight)
 
     objective.__name__ = f"sparse_kl_rho{rho:g}_w{weight:g}_{loss_name}"
     return objective
@@ -205,7 +178,7 @@ def l1_activity_objective(weight: float = 1e-3, loss: Loss = mse):
         z, x_hat = _code_and_reconstruction(model, inputs)
         reconstruction = loss(x_hat, targets)
         penalty = l1_activity(z)
-        return _terms(reconstruction, penalty, weight)
+        return regularised_terms(reconstruction, penalty, weight)
 
     objective.__name__ = f"l1_activity_w{weight:g}_{loss_name}"
     return objective
@@ -220,8 +193,7 @@ def contractive_objective(weight: float = 1e-3, loss: Loss = mse, method: str = 
     """
     _check_weight(weight)
     loss_name = _check_loss(loss)
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    check_choice(method, "method", METHODS)
 
     def objective(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> dict:
         z, x_hat = _code_and_reconstruction(model, inputs)
@@ -231,7 +203,7 @@ def contractive_objective(weight: float = 1e-3, loss: Loss = mse, method: str = 
             penalty = sigmoid_jacobian_norm(z, layer.weight).mean()
         else:
             penalty = contractive_penalty(model, inputs, method).mean()
-        return _terms(reconstruction, penalty, weight)
+        return regularised_terms(reconstruction, penalty, weight)
 
     objective.__name__ = f"contractive_w{weight:g}_{method}_{loss_name}"
     return objective

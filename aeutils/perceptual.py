@@ -14,6 +14,7 @@ a subclass of `LPIPSUnavailable`, so one `except` handles whatever keeps LPIPS f
 
 from __future__ import annotations
 
+import numbers
 import os
 import warnings
 from pathlib import Path
@@ -23,7 +24,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .metrics import _as_images, _pairs
+from .metrics import image_pairs
+from .validation import check_choice, check_image_array, check_model_device, check_scalar
 
 # The backbones LPIPS offers, with the torchvision weights each downloads on first use.
 BACKBONE_URLS = {
@@ -46,8 +48,7 @@ class LPIPSWeightsUnavailable(LPIPSUnavailable):
 
 
 def _check_net(net: str) -> None:
-    if net not in BACKBONE_URLS:
-        raise ValueError(f"net must be one of {sorted(BACKBONE_URLS)}, got {net!r}")
+    check_choice(net, "net", sorted(BACKBONE_URLS))
 
 
 def backbone_weights_path(net: str = "alex") -> Path:
@@ -105,14 +106,13 @@ def prepare(images, size: int = 64) -> torch.Tensor:
     return _prepare("images", images, size)
 
 
-def _check_size(size: object) -> None:
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"size must be a positive int (pixels per side), got {size!r}")
+def _check_size(size: object) -> int:
+    return check_scalar(size, "size", numbers.Integral, min_val=1)
 
 
 def _prepare(name: str, images, size: int) -> torch.Tensor:
-    _check_size(size)
-    x = torch.as_tensor(_as_images(name, images), dtype=torch.float32)
+    size = _check_size(size)
+    x = torch.as_tensor(check_image_array(images, name), dtype=torch.float32)
     low, high = float(x.min()), float(x.max())
     if not (low >= 0 and high <= 1):  # also catches NaN
         raise ValueError(
@@ -134,22 +134,22 @@ def lpips_distance(
 ) -> np.ndarray:
     """LPIPS distance of each image pair (lower is more similar; 0 for identical images).
 
+    The originals come first, as in `aeutils.psnr` and `aeutils.ssim`; the distance is symmetric.
     Images are grayscale in [0, 1], shaped (N, H, W), (N, 1, H, W) or (N, H*W), and are prepared
     with `prepare(..., size)`. `model` replaces the cached `load_lpips(net)` (for tests).
     """
     _check_net(net)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    _check_size(size)
+    batch_size = check_scalar(batch_size, "batch_size", numbers.Integral, min_val=1)
+    size = _check_size(size)
     if model is None and size < MIN_SIDE[net]:
         raise ValueError(
             f"size must be at least {MIN_SIDE[net]} for the {net!r} backbone, got {size}"
         )
-    _pairs(images, reconstructions, 1.0)  # checks the layouts and that the shapes agree
+    image_pairs(images, reconstructions, 1.0)  # checks the layouts and that the shapes agree
     a = _prepare("images", images, size)
     b = _prepare("reconstructions", reconstructions, size)
     model = load_lpips(net) if model is None else model
-    device = next(iter(model.parameters()), torch.empty(0)).device
+    device = check_model_device(model)
     distances = []
     with torch.no_grad():
         for start in range(0, len(a), batch_size):

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import numbers
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from .models import evaluating
 from .train import History
+from .validation import check_image_array, check_model_device, check_scalar
 
 
-def _images(x: torch.Tensor | np.ndarray) -> np.ndarray:
-    array = x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
-    side = int(round((array[0].size) ** 0.5))
-    if side * side != array[0].size:
-        raise ValueError(f"x: expected square grayscale images, got shape {array.shape}")
-    return array.reshape(len(array), side, side)
+def _images(x: torch.Tensor | np.ndarray, name: str = "x") -> np.ndarray:
+    return check_image_array(x, name)
 
 
 def show_reconstructions(
     x: torch.Tensor, x_hat: torch.Tensor, n: int = 10, title: str | None = None
 ) -> Figure:
     """Top row: the first `n` originals; bottom row: their reconstructions."""
-    originals, recons = _images(x[:n]), _images(x_hat[:n])
+    n = check_scalar(n, "n (images to show)", numbers.Integral, min_val=1)
+    originals, recons = (
+        _images(v[:n] if isinstance(v, (torch.Tensor, np.ndarray)) else v, name)
+        for v, name in ((x, "x"), (x_hat, "x_hat"))
+    )
+    if len(originals) != len(recons):
+        raise ValueError(
+            f"x and x_hat must hold as many images, got {len(originals)} and {len(recons)}"
+        )
     n = len(originals)
     fig, axes = plt.subplots(2, n, figsize=(1.1 * n, 2.6), squeeze=False)
     for i in range(n):
@@ -40,8 +48,19 @@ def show_reconstructions(
 
 
 def plot_history(history: History | dict[str, History], title: str = "Loss per epoch") -> Figure:
-    """Training (solid) and validation (dashed) loss per epoch of one run or of named runs."""
+    """Training (solid) and validation (dashed) loss per epoch of one run or of named runs.
+
+    The y axis is logarithmic unless a value is zero or negative (e.g. an objective with a
+    log-density); it reads "objective" when a run was trained with one (its `History.terms`).
+    """
     runs = history if isinstance(history, dict) else {"": history}
+    if not runs or not all(isinstance(h, History) for h in runs.values()):
+        raise TypeError(
+            f"history must be a History (what fit returns) or a dict of them, got {history!r:.80}"
+        )
+    values = [v for h in runs.values() for v in (*h.train_loss, *h.val_loss)]
+    if not values:
+        raise ValueError("history holds no epochs to plot")
     fig, ax = plt.subplots(figsize=(6, 3.6))
     for i, (name, h) in enumerate(runs.items()):
         color = f"C{i}"
@@ -53,8 +72,9 @@ def plot_history(history: History | dict[str, History], title: str = "Loss per e
         if h.best_epoch is not None and h.val_loss:
             ax.plot(h.best_epoch, h.val_loss[h.best_epoch - 1], "o", color=color)
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss (mean per pixel)")
-    ax.set_yscale("log")
+    objective = any(h.terms for h in runs.values())
+    ax.set_ylabel("objective (what fit minimised)" if objective else "loss (mean per pixel)")
+    ax.set_yscale("log" if min(values) > 0 else "linear")
     ax.set_title(title)
     ax.legend()
     ax.grid(True, which="both", alpha=0.3)
@@ -110,7 +130,7 @@ def show_image_grid(
     """
     if len(rows) == 0:
         raise ValueError("rows: expected at least one row of images, got none")
-    images = [_images(row) for row in rows]
+    images = [_images(row, f"rows[{i}]") for i, row in enumerate(rows)]
     n = len(images[0])
     if any(len(row) != n for row in images):
         raise ValueError(
@@ -155,8 +175,8 @@ def plot_latent_grid(
     The mosaic is drawn in code coordinates ($z_1$ across, $z_2$ up), so it lines up with a
     scatter of the codes over the same box. Draws into `ax` if given; returns the figure.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an int of at least 2, got {n!r}")
+    device = check_model_device(model)
+    n = check_scalar(n, "n", numbers.Integral, min_val=2)
     low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
     if low.shape != (2,) or high.shape != (2,) or not np.all(low < high):
         raise ValueError(
@@ -165,9 +185,7 @@ def plot_latent_grid(
     z1 = np.linspace(low[0], high[0], n)
     z2 = np.linspace(high[1], low[1], n)  # top row of the mosaic: the largest z_2
     grid = torch.tensor([[a, b] for b in z2 for a in z1], dtype=torch.float32)
-    model.eval()
-    device = next(model.parameters()).device
-    with torch.no_grad():
+    with torch.no_grad(), evaluating(model):
         decoded = model.decode(grid.to(device)).cpu()
     tiles = _images(decoded)
     side = tiles.shape[1]

@@ -8,6 +8,7 @@ is chosen from the quota, the CPU affinity and an optional override, never from 
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import random
 import time
@@ -17,7 +18,7 @@ import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
 
-from .book import describe_figures
+from .validation import check_scalar
 
 THREADS_ENV = "AEUTILS_THREADS"
 _CGROUP_V2_MAX = Path("/sys/fs/cgroup/cpu.max")
@@ -28,8 +29,7 @@ _LOADAVG = Path("/proc/loadavg")
 
 def seed_everything(seed: int) -> torch.Generator:
     """Seed Python, NumPy and torch; return a torch generator seeded the same way for shuffling."""
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    seed = check_scalar(seed, "seed", numbers.Integral, min_val=0)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -99,18 +99,28 @@ def pick_threads(override: int | None = None) -> int:
             override = int(raw)
         except ValueError:
             raise ValueError(f"${THREADS_ENV} must be a positive integer, got {raw!r}") from None
-        name = f"${THREADS_ENV}"
-    else:
-        name = "threads"
-    if isinstance(override, bool) or not isinstance(override, int) or override < 1:
-        raise ValueError(f"{name} must be a positive integer, got {override!r}")
-    return override
+        if override < 1:
+            raise ValueError(f"${THREADS_ENV} must be a positive integer, got {raw!r}")
+        return override
+    return check_scalar(override, "threads", numbers.Integral, min_val=1)
 
 
-def pick_device(prefer: str | None = None) -> torch.device:
+def pick_device(prefer: str | torch.device | None = None) -> torch.device:
     """`prefer` if given, else CUDA (e.g. a Colab GPU), else Apple's MPS, else the CPU."""
+    if isinstance(prefer, torch.device):
+        return prefer
     if prefer is not None:
-        return torch.device(prefer)
+        if not isinstance(prefer, str):
+            raise TypeError(
+                f"device must be a str such as 'cpu' or 'cuda', a torch.device or None, got"
+                f" {prefer!r} ({type(prefer).__name__})"
+            )
+        try:
+            return torch.device(prefer)
+        except RuntimeError:
+            raise ValueError(
+                f"device must name a torch device such as 'cpu', 'cuda' or 'mps', got {prefer!r}"
+            ) from None
     if torch.cuda.is_available():
         return torch.device("cuda")
     if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
@@ -118,10 +128,10 @@ def pick_device(prefer: str | None = None) -> torch.device:
     return torch.device("cpu")
 
 
-def setup(seed: int = 0, threads: int | None = None) -> torch.Generator:
+def configure(seed: int = 0, threads: int | None = None) -> torch.Generator:
     """Seed everything, set the thread count of torch and of the BLAS/OpenMP libraries that numpy
-    and scikit-learn use, (in a notebook) describe figures in text; print the choice and return
-    the generator."""
+    and scikit-learn use, print the choice and the device `fit` trains on; return the generator.
+    (`aeutils.setup` does this and, in a notebook, describes figures in text.)"""
     n = pick_threads(threads)
     torch.set_num_threads(n)
     # scikit-learn's k-means ran ~10x slower beside other busy processes with one thread per core.
@@ -130,9 +140,10 @@ def setup(seed: int = 0, threads: int | None = None) -> torch.Generator:
     # x86 CPUs here; flushing them to zero changes results by less than 1e-38.
     torch.set_flush_denormal(True)
     generator = seed_everything(seed)
-    describe_figures()
+    device = pick_device()
+    where = "the CPU" if device.type == "cpu" else f"the GPU ({device.type})"
     print(
-        f"aeutils: seed {seed}, {n} torch thread(s), torch {torch.__version__}"
-        f" ({'a GPU is available' if pick_device().type != 'cpu' else 'CPU only'})"
+        f"aeutils: seed {seed}, {n} torch thread(s), torch {torch.__version__};"
+        f" fit trains on {where}"
     )
     return generator

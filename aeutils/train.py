@@ -1,65 +1,39 @@
-"""One training loop (`fit`) with a progress bar, loss history, early stopping and checkpoints.
+"""One training loop (`fit`) with a progress bar, loss history, early stopping and checkpoints,
+and the helpers that run a trained model over a whole tensor (`reconstruct`, `embed`, ...).
 
-Batches are sliced from tensors held in memory (see `aeutils.data.batches`). Checkpoints are
-written atomically (a temporary file, then a rename) and read back with `weights_only=True`.
+Batches are sliced from tensors held in memory (see `aeutils.data.batches`). `fit` trains on
+`pick_device()` (a GPU when there is one) and hands the model back where it came from; the
+helpers run the model where it is and return CPU tensors, so the same cells run everywhere.
 """
 
 from __future__ import annotations
 
 import copy
+import numbers
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import torch
 from torch import nn
 
+from .checkpoints import save_checkpoint
 from .data import batches
 from .losses import Loss, mse
+from .models import evaluating
+from .objectives import Objective, objective_terms, pick_objective
 from .progress import progress_bar
-
-CHECKPOINT_FORMAT = "aeutils-checkpoint-1"
-
-# objective(model, inputs, targets) -> the loss, or a dict with the loss under "loss" and other
-# terms to record (e.g. a VAE's reconstruction and KL terms): what `fit` minimises.
-Objective = Callable[[nn.Module, torch.Tensor, torch.Tensor], "torch.Tensor | dict"]
-
-
-def reconstruction_objective(loss: Loss = mse) -> Objective:
-    """The plain autoencoder's objective: `loss(model(inputs), targets)`."""
-
-    def objective(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        return loss(model(inputs), targets)
-
-    objective.__name__ = f"reconstruction_{getattr(loss, '__name__', 'loss')}"
-    return objective
-
-
-def _terms(value: torch.Tensor | dict, objective: Objective) -> dict[str, torch.Tensor]:
-    """An objective's value as a dict holding "loss" (a scalar tensor) and any other terms."""
-    terms = value if isinstance(value, dict) else {"loss": value}
-    loss = terms.get("loss")
-    if not isinstance(loss, torch.Tensor) or loss.ndim != 0:
-        name = getattr(objective, "__name__", "objective")
-        raise TypeError(
-            f"objective {name} must return a scalar tensor or a dict with a scalar tensor under"
-            f' "loss", got {type(value).__name__}'
-            + (f" with keys {sorted(value)}" if isinstance(value, dict) else "")
-        )
-    return terms
-
-
-def _pick_objective(loss: Loss, objective: Objective | None) -> Objective:
-    if objective is None:
-        return reconstruction_objective(loss)
-    if loss is not mse:
-        raise ValueError("give either loss or objective, not both (the objective holds its loss)")
-    if not callable(objective):
-        raise TypeError(f"objective must be callable, got {type(objective).__name__}")
-    return objective
+from .runtime import pick_device
+from .validation import (
+    check_bool,
+    check_callable,
+    check_images,
+    check_model_device,
+    check_path,
+    check_scalar,
+    check_writable_folder,
+)
 
 
 @dataclass
@@ -84,34 +58,29 @@ class History:
         }
 
 
-def _check_positive_int(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-
-
-def _check_data(name: str, x: object) -> None:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if x.ndim < 2 or len(x) == 0:
-        raise ValueError(f"{name} must have shape (N, ...) with N >= 1, got {tuple(x.shape)}")
-    if not torch.isfinite(x).all():
-        raise ValueError(f"{name} must be finite, got NaN or infinite values")
+def _check_batch_size(batch_size: object) -> int:
+    return check_scalar(batch_size, "batch_size", numbers.Integral, min_val=1)
 
 
 @torch.no_grad()
+def _map(model: nn.Module, method: str, x: torch.Tensor, batch_size: int) -> torch.Tensor:
+    """`getattr(model, method)` over `x` in eval mode and in batches, returned on the CPU."""
+    device = check_model_device(model)
+    check_images(x, "x")
+    batch_size = _check_batch_size(batch_size)
+    with evaluating(model):
+        run = getattr(model, method)
+        return torch.cat([run(b.to(device)).cpu() for b in batches(x, batch_size)])
+
+
 def reconstruct(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
     """`model(x)` in eval mode and in batches, returned on the CPU."""
-    model.eval()
-    device = next(model.parameters()).device
-    return torch.cat([model(b.to(device)).cpu() for b in batches(x, batch_size)])
+    return _map(model, "__call__", x, batch_size)
 
 
-@torch.no_grad()
 def embed(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
     """Codes `model.encode(x)` in eval mode and in batches, returned on the CPU."""
-    model.eval()
-    device = next(model.parameters()).device
-    return torch.cat([model.encode(b.to(device)).cpu() for b in batches(x, batch_size)])
+    return _map(model, "encode", x, batch_size)
 
 
 @torch.no_grad()
@@ -123,22 +92,21 @@ def interpolate(
     `x1` and `x2` are single examples (an image or a flat vector); returns `steps` decoded
     examples shaped like `x1`, on the CPU, the first decoded from E(x1) and the last from E(x2).
     """
-    _check_positive_int("steps", steps)
-    if steps < 2:
-        raise ValueError(f"steps must be at least 2 (both ends of the line), got {steps}")
+    device = check_model_device(model)
+    steps = check_scalar(
+        steps, "steps (both ends of the line included)", numbers.Integral, min_val=2
+    )
     for name, x in (("x1", x1), ("x2", x2)):
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+        check_images(x, name, min_ndim=1)
     if x1.shape != x2.shape:
         raise ValueError(
             f"x2 must have the shape of x1 {tuple(x1.shape)} (one example each),"
             f" got {tuple(x2.shape)}"
         )
-    model.eval()
-    device = next(model.parameters()).device
-    z1, z2 = model.encode(torch.stack([x1, x2]).to(device))
-    t = torch.linspace(0, 1, steps, device=device)[:, None]
-    return model.decode((1 - t) * z1 + t * z2).cpu().view(steps, *x1.shape)
+    with evaluating(model):
+        z1, z2 = model.encode(torch.stack([x1, x2]).to(device))
+        t = torch.linspace(0, 1, steps, device=device)[:, None]
+        return model.decode((1 - t) * z1 + t * z2).cpu().view(steps, *x1.shape)
 
 
 @torch.no_grad()
@@ -153,14 +121,18 @@ def evaluate(
 ) -> float:
     """Mean `loss(model(x), x)` over all of `x` in eval mode (inputs `corrupt`ed if given), or the
     mean of an `objective` (see `fit`) instead."""
-    objective = _pick_objective(loss, objective)
-    model.eval()
-    device = next(model.parameters()).device
+    device = check_model_device(model)
+    objective = pick_objective(loss, objective)
+    check_images(x, "x")
+    batch_size = _check_batch_size(batch_size)
+    if corrupt is not None:
+        check_callable(corrupt, "corrupt", "(x, generator) -> corrupted x")
     total = 0.0
-    for b in batches(x, batch_size):
-        b = b.to(device)
-        inputs = b if corrupt is None else corrupt(b, generator)
-        total += float(_terms(objective(model, inputs, b), objective)["loss"]) * len(b)
+    with evaluating(model):
+        for b in batches(x, batch_size):
+            b = b.to(device)
+            inputs = b if corrupt is None else corrupt(b, generator)
+            total += float(objective_terms(objective(model, inputs, b), objective)["loss"]) * len(b)
     return total / len(x)
 
 
@@ -223,39 +195,40 @@ def fit(
     `objective(model, inputs, targets)` replaces the reconstruction loss for models trained with a
     regulariser or a likelihood (e.g. `aeutils.vae.elbo(beta)`); the other terms it returns are
     recorded per epoch in `History.terms`.
+    Training runs on `device`, by default `pick_device()`: a GPU when there is one, else the CPU.
+    The trained model is returned (in eval mode) to the device it was on before.
     """
-    objective = _pick_objective(loss, objective)
-    _check_data("train_x", train_x)
+    home = check_model_device(model)
+    objective = pick_objective(loss, objective)
+    check_images(train_x, "train_x", finite=True)
     if val_x is not None:
-        _check_data("val_x", val_x)
+        check_images(val_x, "val_x", finite=True)
         if val_x.shape[1:] != train_x.shape[1:]:
             raise ValueError(
                 f"val_x must have examples shaped like train_x's {tuple(train_x.shape[1:])},"
                 f" got {tuple(val_x.shape[1:])}"
             )
-    _check_positive_int("epochs", epochs)
-    _check_positive_int("batch_size", batch_size)
-    if not isinstance(keep_best, bool):
-        raise ValueError(f"keep_best must be True or False, got {keep_best!r}")
+    if corrupt is not None:
+        check_callable(corrupt, "corrupt", "(x, generator) -> corrupted x")
+    epochs = check_scalar(epochs, "epochs", numbers.Integral, min_val=1)
+    batch_size = _check_batch_size(batch_size)
+    check_scalar(lr, "lr", min_val=0, include_boundaries="neither")
+    check_scalar(weight_decay, "weight_decay", min_val=0)
+    check_bool(decoupled_weight_decay, "decoupled_weight_decay")
     if patience is not None:
-        _check_positive_int("patience", patience)
+        check_scalar(patience, "patience", numbers.Integral, min_val=1)
         if val_x is None:
             raise ValueError("patience (early stopping) needs val_x, got val_x=None")
-    if not lr > 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
-    if not isinstance(decoupled_weight_decay, bool):
-        raise ValueError(
-            f"decoupled_weight_decay must be True or False, got {decoupled_weight_decay!r}"
-        )
-    if not 0 <= min_delta < 1:
-        raise ValueError(f"min_delta must be a number in [0, 1), got {min_delta!r}")
+    check_scalar(min_delta, "min_delta", min_val=0, max_val=1, include_boundaries="left")
+    check_bool(keep_best, "keep_best")
+    check_scalar(seed, "seed", numbers.Integral, min_val=0)
+    check_bool(progress, "progress")
     if checkpoint is not None:
-        checkpoint = Path(checkpoint)
-        _check_writable_folder(checkpoint.parent, "checkpoint")
-
-    # Train where the model is (the CPU unless the reader moved it, e.g. with `pick_device()`), so
-    # that cells calling the model on CPU tensors after training keep working.
-    device = next(model.parameters()).device if device is None else torch.device(device)
+        checkpoint = check_path(checkpoint, "checkpoint")
+        check_writable_folder(checkpoint.parent, "checkpoint")
+    device = pick_device(device)
+    # Train on `device`, then hand the model back where it came from (the CPU in most notebooks),
+    # so that cells calling it on CPU tensors after training keep working.
     model.to(device)
     train_x = train_x.to(device)
     val_x = val_x.to(device) if val_x is not None else None
@@ -278,7 +251,7 @@ def fit(
         for b in batches(train_x, batch_size, shuffle=True, generator=generator):
             optimizer.zero_grad(set_to_none=True)
             inputs = b if corrupt is None else corrupt(b, generator)
-            terms = _terms(objective(model, inputs, b), objective)
+            terms = objective_terms(objective(model, inputs, b), objective)
             terms["loss"].backward()
             optimizer.step()
             for name, value in terms.items():
@@ -313,81 +286,6 @@ def fit(
 
     if best_state is not None:
         model.load_state_dict(best_state)
-    model.eval()
+    model.to(home).eval()
     history.seconds = time.perf_counter() - start
     return history
-
-
-def _check_writable_folder(folder: Path, name: str) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        raise PermissionError(
-            f"{name}: cannot write to the folder {str(folder)!r} ({error.strerror or error});"
-            " choose a writable location"
-        ) from error
-
-
-def save_checkpoint(model: nn.Module, path: str | os.PathLike, **metadata: object) -> Path:
-    """Save `model`'s weights and `metadata` to `path` atomically; return the path.
-
-    The file is written next to `path` under a temporary name and renamed over it only when
-    complete, so an interrupted save never leaves a partial file in place of a good one.
-    """
-    path = Path(path)
-    _check_writable_folder(path.parent, "path")
-    payload = {
-        "format": CHECKPOINT_FORMAT,
-        "model_class": type(model).__name__,
-        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
-        **metadata,
-    }
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as tmp:
-            torch.save(payload, tmp)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def load_checkpoint(model: nn.Module, path: str | os.PathLike) -> dict:
-    """Load weights saved by `save_checkpoint` into `model`; return the checkpoint's metadata.
-
-    The file is read with `weights_only=True`. A checkpoint of another architecture raises a
-    `ValueError` listing the differences, and leaves `model` untouched.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"path: no checkpoint file at {str(path)!r}")
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:
-        raise ValueError(
-            f"path: {str(path)!r} is not a readable checkpoint ({type(error).__name__}: {error})"
-        ) from error
-    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"path: {str(path)!r} is not an aeutils checkpoint ({CHECKPOINT_FORMAT})")
-    saved, expected = payload["state_dict"], model.state_dict()
-    problems = [f"missing {k}" for k in expected if k not in saved]
-    problems += [f"unexpected {k}" for k in saved if k not in expected]
-    problems += [
-        f"{k}: saved {tuple(saved[k].shape)}, model has {tuple(v.shape)}"
-        for k, v in expected.items()
-        if k in saved and saved[k].shape != v.shape
-    ]
-    if problems:
-        raise ValueError(
-            f"path: checkpoint {str(path)!r} was saved from a {payload['model_class']} of another"
-            f" architecture than this {type(model).__name__}: "
-            + "; ".join(problems[:5])
-            + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        )
-    model.load_state_dict(saved)
-    return {k: v for k, v in payload.items() if k != "state_dict"}

@@ -9,6 +9,7 @@ decoder gives Bernoulli pixel probabilities. `elbo(beta)` is the training object
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import torch
@@ -16,7 +17,14 @@ import torch.nn.functional as F
 from torch import nn
 from torch.distributions import ContinuousBernoulli
 
-from .models import ConvAutoencoder, MLPAutoencoder, _flatten_input
+from .models import ConvAutoencoder, MLPAutoencoder, evaluating
+from .validation import (
+    check_batch,
+    check_choice,
+    check_model_device,
+    check_scalar,
+    check_tensor,
+)
 
 LIKELIHOODS = ("bernoulli", "continuous_bernoulli")
 
@@ -34,7 +42,7 @@ class _VAE(nn.Module):
 
     def encode_distribution(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """μ and log σ² of q(z|x), each of shape (N, latent_dim)."""
-        h = self.body(_flatten_input(x, self.features, type(self).__name__))
+        h = self.body(check_batch(x, "x", self.features, type(self).__name__))
         return self.mu(h), self.logvar(h)
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
@@ -43,7 +51,7 @@ class _VAE(nn.Module):
 
     def decode_logits(self, z: torch.Tensor) -> torch.Tensor:
         """Flat pixel logits, shape (N, features), of codes z of shape (N, latent_dim)."""
-        z = _flatten_input(z, self.latent_dim, f"{type(self).__name__}.decode", "z")
+        z = check_batch(z, "z", self.latent_dim, f"{type(self).__name__}.decode")
         return self.decoder(z).flatten(1)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
@@ -57,12 +65,11 @@ class _VAE(nn.Module):
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """`n` new examples: z ~ N(0, I) decoded to pixel probabilities, flat, on the CPU."""
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ValueError(f"n (the number of samples) must be a positive int, got {n!r}")
-        self.eval()
-        device = next(self.parameters()).device
+        n = check_scalar(n, "n (the number of samples)", numbers.Integral, min_val=1)
+        device = check_model_device(self)
         z = torch.randn(n, self.latent_dim, generator=generator).to(device)
-        return self.decode(z).cpu()
+        with evaluating(self):
+            return self.decode(z).cpu()
 
 
 class MLPVAE(_VAE):
@@ -74,11 +81,11 @@ class MLPVAE(_VAE):
 
     def __init__(self, widths: Sequence[int] = (784, 400), latent_dim: int = 20) -> None:
         super().__init__()
-        widths = tuple(widths)
-        if len(widths) < 2:
+        if not isinstance(widths, Sequence) or len(widths) < 2:
             raise ValueError(
                 f"widths must list the input and at least one hidden width, got {widths!r}"
             )
+        widths = tuple(widths)
         # Reuse the MLP autoencoder's checks and layer stacks: widths + code, ReLU inside.
         plain = MLPAutoencoder(
             (*widths, latent_dim), latent_activation="relu", output_activation=None
@@ -121,6 +128,13 @@ def reparameterize(
 
 def kl_to_standard_normal(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     """KL(N(μ, σ²) || N(0, I)) per example, summed over the latent dimensions, in nats."""
+    check_tensor(mu, "mu", ndim=2, dtype="floating")
+    check_tensor(logvar, "logvar", ndim=2, dtype="floating")
+    if mu.shape != logvar.shape:
+        raise ValueError(
+            f"mu and logvar must have the same shape (N, latent_dim), got {tuple(mu.shape)} and"
+            f" {tuple(logvar.shape)}"
+        )
     return 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1)
 
 
@@ -132,8 +146,13 @@ def log_likelihood(
     The continuous Bernoulli (Loaiza-Ganem & Cunningham, 2019) adds the normalising constant that
     makes the Bernoulli a proper density for grey levels in [0, 1].
     """
-    if likelihood not in LIKELIHOODS:
-        raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {likelihood!r}")
+    check_choice(likelihood, "likelihood", LIKELIHOODS)
+    check_tensor(logits, "logits", ndim=2, dtype="floating")
+    check_tensor(x, "x", min_ndim=2, dtype="floating", value_range=(0.0, 1.0))
+    if x.numel() != logits.numel():
+        raise ValueError(
+            f"x must hold one target per logit {tuple(logits.shape)}, got {tuple(x.shape)}"
+        )
     x = x.reshape(logits.shape)
     if likelihood == "bernoulli":
         return -F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(dim=1)
@@ -146,10 +165,8 @@ def elbo(beta: float = 1.0, likelihood: str = "bernoulli"):
 
     It returns a dict: "loss" (what is minimised), "reconstruction" and "kl" (recorded by `fit`).
     """
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta >= 0:
-        raise ValueError(f"beta must be a non-negative number, got {beta!r}")
-    if likelihood not in LIKELIHOODS:
-        raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {likelihood!r}")
+    check_scalar(beta, "beta", min_val=0)
+    check_choice(likelihood, "likelihood", LIKELIHOODS)
 
     def objective(model: _VAE, inputs: torch.Tensor, targets: torch.Tensor) -> dict:
         if not isinstance(model, _VAE):
@@ -179,12 +196,12 @@ def importance_nll(
     only binary x (binarise grey levels first), "continuous_bernoulli" scores x in [0, 1].
     Returns shape (N,), on the CPU.
     """
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"k (importance samples per example) must be a positive int, got {k!r}")
-    if likelihood not in LIKELIHOODS:
-        raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {likelihood!r}")
-    if not isinstance(x, torch.Tensor) or x.numel() == 0:
-        raise ValueError(f"x must be a non-empty tensor of images, got {type(x).__name__}")
+    if not isinstance(model, _VAE):
+        raise TypeError(f"model must be an MLPVAE or ConvVAE, got {type(model).__name__}")
+    k = check_scalar(k, "k (importance samples per example)", numbers.Integral, min_val=1)
+    chunk = check_scalar(chunk, "chunk (samples per forward pass)", numbers.Integral, min_val=1)
+    check_choice(likelihood, "likelihood", LIKELIHOODS)
+    check_tensor(x, "x", min_ndim=1, finite=True)
     if likelihood == "bernoulli" and not bool(((x == 0) | (x == 1)).all()):
         raise ValueError(
             "likelihood='bernoulli' gives a probability only to binary images, but x has values"
@@ -194,8 +211,12 @@ def importance_nll(
         )
     if likelihood == "continuous_bernoulli" and not bool(((x >= 0) & (x <= 1)).all()):
         raise ValueError("likelihood='continuous_bernoulli' needs x in [0, 1]")
-    model.eval()
-    device = next(model.parameters()).device
+    device = check_model_device(model)
+    with evaluating(model):
+        return _importance_nll(model, x, k, chunk, generator, likelihood, device)
+
+
+def _importance_nll(model, x, k, chunk, generator, likelihood, device) -> torch.Tensor:
     out = []
     for example in x:
         example = example.reshape(1, -1).to(device)

@@ -1,41 +1,11 @@
 """Consistency of the project's configuration: pins, loose package requirements, the book config."""
 
 import re
-
 import tomllib
+
 import yaml
 
 from tests.course import CONFIG, ROOT
-
-
-def pins(lines: list[str]) -> dict[str, str]:
-    found = {}
-    for line in lines:
-        match = re.match(r"^\s*-?\s*([A-Za-z0-9_.-]+)==([^,\s;]+)", line)
-        if match:
-            found[match.group(1).lower()] = match.group(2)
-    return found
-
-
-LOCK = pins((ROOT / "requirements" / "lock.txt").read_text().splitlines())
-
-
-def test_lock_keeps_the_guard_against_the_local_cpu_only_torch_wheel():
-    lines = (ROOT / "requirements" / "lock.txt").read_text().splitlines()
-    assert "torch==2.13.0,!=2.13.0+cpu" in lines
-    assert LOCK["torchvision"] == "0.28.0"
-    assert LOCK["jupyter-book"].startswith("1.")
-
-
-def test_binder_environment_uses_cpu_wheels_of_the_locked_versions():
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_lines = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
-    binder = pins(pip_lines)
-    assert binder["torch"] == LOCK["torch"] + "+cpu"
-    assert binder["torchvision"] == LOCK["torchvision"] + "+cpu"
-    for name, version in binder.items():
-        if name not in {"torch", "torchvision"}:
-            assert LOCK.get(name) == version, f"environment.yml pins {name}=={version}"
 
 
 def test_package_requirements_are_loose_so_colab_keeps_its_torch():

@@ -11,8 +11,7 @@ they change. At full settings every claim must hold ($AEUTILS_STRICT_CLAIMS=1: a
 build), and torch runs a fixed number of threads ($AEUTILS_THREADS, default min(2, cores)), so two
 builds on one machine glue the same numbers.
 
-MathJax is served from the book itself (so formulas render offline): its browser bundle is fetched
-once from the npm registry into _build/vendor. Without npm the book falls back to MathJax's CDN.
+MathJax is served from the book itself, so formulas render offline (book/_ext/offline_mathjax.py).
 
 --student builds the assignment edition: exercise solutions hidden in the text, solution cells
 removed from the notebooks and the outputs of their self-checks cleared.
@@ -21,31 +20,25 @@ removed from the notebooks and the outputs of their self-checks cleared.
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tarfile
-import tempfile
-from html import escape
 from pathlib import Path
 
 import nbformat
 import yaml
 from assignments import write_student_notebook  # tools/assignments.py
 
-from aeutils.book import CLAIM_METADATA, STRICT_ENV
+from aeutils.book import STRICT_ENV, claim_records
 from aeutils.runtime import THREADS_ENV, available_cpus
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "_build" / ".jupyter_cache"
 SOURCES = ("_config.yml", "_toc.yml", "references.bib", "book")
 BUILD_FLAGS = ["-W", "-n", "--keep-going", "--builder", "html"]
-MATHJAX_VERSION = "3.2.2"
-MATHJAX_SITE = ROOT / "_build" / "vendor" / f"mathjax-{MATHJAX_VERSION}"  # holds mathjax/
 
 
 def dependencies_digest() -> str:
@@ -75,45 +68,11 @@ def invalidate_stale_cache() -> None:
     stamp.write_text(current)
 
 
-def vendored_mathjax() -> Path | None:
-    """A folder holding mathjax/ (MathJax's es5 bundle), fetched once; None without npm."""
-    if (MATHJAX_SITE / "mathjax" / "tex-mml-chtml.js").is_file():
-        return MATHJAX_SITE
-    npm = shutil.which("npm")
-    if npm is None:
-        print("npm not found: the book loads MathJax from its CDN (formulas need internet)")
-        return None
-    MATHJAX_SITE.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=MATHJAX_SITE.parent) as tmp:
-        subprocess.run(
-            [npm, "pack", f"mathjax@{MATHJAX_VERSION}", "--pack-destination", tmp, "--silent"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        (tarball,) = Path(tmp).glob("mathjax-*.tgz")
-        with tarfile.open(tarball) as archive:
-            archive.extractall(tmp, filter="data")
-        site = Path(tmp) / "site"
-        site.mkdir()
-        (Path(tmp) / "package" / "es5").rename(site / "mathjax")
-        try:
-            os.replace(site, MATHJAX_SITE)  # atomic: parallel builds never see half a copy
-        except OSError:
-            if not MATHJAX_SITE.is_dir():
-                raise
-    print(f"MathJax {MATHJAX_VERSION} vendored into {MATHJAX_SITE}")
-    return MATHJAX_SITE
-
-
 def configure(config: dict, student: bool = False) -> dict:
-    """The book's configuration with local MathJax (and the assignment edition's settings)."""
+    """The book's configuration (and the assignment edition's settings)."""
     extensions = config["sphinx"]["local_extensions"]  # wherever the configuration is written
     config["sphinx"]["local_extensions"] = {k: str(ROOT / v) for k, v in extensions.items()}
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
-    mathjax = vendored_mathjax()
-    if mathjax is not None:
-        sphinx_config["html_extra_path"] = [*sphinx_config.get("html_extra_path", []), str(mathjax)]
-        sphinx_config["mathjax_path"] = "../mathjax/tex-mml-chtml.js"
     if student:
         sphinx_config["hide_solutions"] = True
         config["title"] = f"{config['title']} (assignment edition)"
@@ -121,67 +80,13 @@ def configure(config: dict, student: bool = False) -> dict:
 
 
 CHAPTER = re.compile(r"ch\d\d")  # a chapter's file-name prefix
-INLINE_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
-OUTPUT_IMAGE = re.compile(r'<img alt="([^"]*)" src="((?:[^"]*/)?_images/([0-9a-f]{64})\.png)"')
-
-
-def figure_descriptions(executed: Path) -> dict[str, str]:
-    """sha256 of each PNG output of the executed notebooks -> its text form, when that describes
-    the figure (`aeutils.book.describe_figures`): myst-nb names output images by this hash."""
-    found = {}
-    for path in executed.glob("*.ipynb"):
-        for cell in nbformat.read(path, as_version=4).cells:
-            for output in cell.get("outputs", []):
-                data = output.get("data", {})
-                text = "".join(data.get("text/plain", ""))
-                if "image/png" in data and text.startswith("Figure"):
-                    png = base64.b64decode(data["image/png"])
-                    found[hashlib.sha256(png).hexdigest()] = text
-    return found
-
-
-def describe_output_images(html: Path, descriptions: dict[str, str]) -> None:
-    """Replace the alt text myst-nb gives notebook output images (their own file path) with the
-    figure's description."""
-
-    def alt(match: re.Match) -> str:
-        old, src, digest = match.groups()
-        text = descriptions.get(digest) if old == src else None
-        return match.group(0) if text is None else f'<img alt="{escape(text)}" src="{src}"'
-
-    for page in html.rglob("*.html"):
-        text = page.read_text()
-        new = OUTPUT_IMAGE.sub(alt, text)
-        if new != text:
-            page.write_text(new)
-
-
-def drop_repeated_inline_scripts(html: Path) -> None:
-    """Keep the first of identical inline <script> blocks in every page of the built book.
-
-    With Sphinx 7.4, sphinx-thebe's and sphinx-togglebutton's inline configuration is written
-    twice into every page, and the repeated `const THEBE_JS_URL = ...` makes the browser log
-    "Identifier 'THEBE_JS_URL' has already been declared".
-    """
-    for page in html.rglob("*.html"):
-        text = page.read_text()
-        blocks = INLINE_SCRIPT.findall(text)
-        for block in {b for b in blocks if blocks.count(b) > 1}:
-            first = text.index(block) + len(block)
-            text = text[:first] + text[first:].replace(block, "")
-        page.write_text(text)
 
 
 def claims_per_chapter(executed: Path) -> dict[str, tuple[int, int]]:
     """Notebook name -> (claims checked, claims that held) in the executed notebooks."""
     counts = {}
     for path in sorted(executed.glob("*.ipynb")):
-        records = [
-            output["metadata"][CLAIM_METADATA]
-            for cell in nbformat.read(path, as_version=4).cells
-            for output in cell.get("outputs", [])
-            if CLAIM_METADATA in output.get("metadata", {})
-        ]
+        records = claim_records(path)
         counts[path.stem] = (len(records), sum(r["holds"] for r in records))
     return counts
 
@@ -296,18 +201,15 @@ def main() -> int:
         # --all: every page is written again, so each carries the marks of this run's claims
         # (notebooks are still taken from the execution cache)
         command += [*BUILD_FLAGS, "--all"]
-    html = source / "_build" / "html"
     print(" ".join(command), flush=True)
     status = subprocess.call(command)
     if status == 0:
-        drop_repeated_inline_scripts(html)
         executed = source / "_build" / "jupyter_execute" / "notebooks"
         if not args.executed:  # for cache hits that folder holds notebooks without outputs
             executed = ROOT / "_build" / "executed"
             export_cached(executed)
-        describe_output_images(html, figure_descriptions(executed))
         report_claims(executed)
-        print(f"HTML: {html / 'index.html'}")
+        print(f"HTML: {source / '_build' / 'html' / 'index.html'}")
     return status
 
 

@@ -21,7 +21,7 @@ def _image_pairs(g: torch.Generator) -> list[tuple]:
 
 def mlp_parameter_count(widths: list[int]) -> int:
     """Parameters of an MLP autoencoder with encoder `widths` and the mirrored decoder."""
-    weights = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+    weights = sum(a * b for a, b in zip(widths[:-1], widths[1:], strict=True))
     return 2 * weights + sum(widths[1:]) + sum(widths[:-1])
 
 

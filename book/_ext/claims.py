@@ -18,21 +18,11 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from aeutils.book import CLAIM_METADATA, key_positions, sentence_key
+from aeutils.book import claim_records, key_positions, sentence_key
 
 LOGGER = logging.getLogger(__name__)
 CHAPTER = re.compile(r"(?:^|/)(ch\d\d)")
 SKIP = (nodes.literal_block, nodes.literal, nodes.math, nodes.math_block, nodes.raw, nodes.comment)
-
-
-def records(notebook: dict) -> list[dict]:
-    """The claim records in an executed notebook's outputs, in order."""
-    return [
-        output["metadata"][CLAIM_METADATA]
-        for cell in notebook["cells"]
-        for output in cell.get("outputs", [])
-        if CLAIM_METADATA in output.get("metadata", {})
-    ]
 
 
 def executed_notebook(app, docname: str) -> dict:
@@ -54,7 +44,7 @@ def _claims(app) -> dict[str, list[dict]]:
     """Chapter ("ch03") -> the claim records of its notebook, read once per build."""
     if getattr(app, "aeutils_claims", None) is None:
         app.aeutils_claims = {
-            CHAPTER.search(docname).group(1): records(executed_notebook(app, docname))
+            CHAPTER.search(docname).group(1): claim_records(executed_notebook(app, docname))
             for docname in sorted(app.env.found_docs)
             if docname.startswith("notebooks/") and CHAPTER.search(docname)
         }

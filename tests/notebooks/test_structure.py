@@ -1,6 +1,7 @@
 """Static checks of the committed notebooks: the layout every chapter notebook follows."""
 
 import ast
+import json
 import re
 
 import pytest
@@ -96,3 +97,19 @@ def test_checks_at_least_three_claims_each_found_in_its_chapter(path):
     assert not missing, f"{path.name} checks sentences its chapter no longer says: {missing}"
     repeated = {s for s in sentences if sentences.count(s) > 1}
     assert not repeated, f"{path.name}: the same sentence is claimed twice: {repeated}"
+
+
+def test_every_checked_cell_has_its_expected_output_recorded(path):
+    """The nbval stage compares the cells tagged nbval-check-output with outputs recorded in
+    tests/notebooks/expected/ (tools/expected_outputs.py): each tagged cell needs a record, and
+    each record a tagged cell."""
+    checked = {c["id"] for c in code_cells(path) if "nbval-check-output" in tags(c)}
+    assert checked, f"{path.name}: no cell is tagged nbval-check-output"
+    record = ROOT / "tests" / "notebooks" / "expected" / f"{path.stem}.json"
+    assert record.is_file(), f"{record} missing: python tools/expected_outputs.py record DIR"
+    recorded = set(json.loads(record.read_text()))
+    assert checked == recorded, (
+        f"{path.name}: tagged but not recorded {sorted(checked - recorded)}, recorded but no "
+        f"longer tagged {sorted(recorded - checked)}; re-record after `make test` with: "
+        "python tools/expected_outputs.py record _build/test/notebooks"
+    )

@@ -69,7 +69,12 @@ def test_describe_figures_gives_figures_their_description_as_text():
 
 
 def test_describe_figures_outside_ipython_does_nothing():
-    assert book.describe_figures() is None
+    from IPython import get_ipython
+    from IPython.core.interactiveshell import InteractiveShell
+
+    assert get_ipython() is None
+    book.describe_figures()
+    assert get_ipython() is None and not InteractiveShell.initialized()  # no shell was started
 
 
 SENTENCE = "the denoising autoencoder's output is closer to the clean digit"

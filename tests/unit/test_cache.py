@@ -36,7 +36,9 @@ def test_second_call_loads_the_same_weights_without_training(count_fits, private
     model_a, history_a = cache.fit_cached(make, data(), name="tiny", epochs=3, progress=False)
     model_b, history_b = cache.fit_cached(make, data(), name="tiny", epochs=3, progress=False)
     assert len(count_fits) == 1
-    assert all(torch.equal(a, b) for a, b in zip(model_a.parameters(), model_b.parameters()))
+    assert all(
+        torch.equal(a, b) for a, b in zip(model_a.parameters(), model_b.parameters(), strict=True)
+    )  # noqa: E501
     assert history_b.train_loss == history_a.train_loss
     assert len(list(private_cache.glob("tiny-*.pt"))) == 1
 

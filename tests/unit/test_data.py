@@ -2,6 +2,7 @@ import re
 import struct
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -117,7 +118,10 @@ def test_subset_keeps_everything_when_n_is_not_smaller(n):
 
 @pytest.mark.parametrize("bad", [0, -3, 2.5, True])
 def test_subset_rejects_bad_n(bad):
-    with pytest.raises(ValueError, match=rf"n must be a positive int or None, got {bad!r}"):
+    error = TypeError if isinstance(bad, (bool, float, str)) else ValueError  # wrong type or value
+    with pytest.raises(
+        error, match=rf"n must be a positive int, got {bad!r} \({type(bad).__name__}\)"
+    ):
         data.subset(numbered_split(10), bad)
 
 
@@ -144,8 +148,15 @@ def test_shuffled_batches_cover_every_row_once_and_repeat_with_the_seed():
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True])
 def test_batches_reject_bad_batch_size(bad):
-    with pytest.raises(ValueError, match=rf"batch_size must be a positive int, got {bad!r}"):
+    error = TypeError if isinstance(bad, (bool, float, str)) else ValueError  # wrong type or value
+    with pytest.raises(error, match=rf"batch_size must be a positive int, got {bad!r}"):
         next(data.batches(torch.zeros(4, 1), bad))
+
+
+def test_batches_reject_a_list_and_accept_numpy_ints():
+    with pytest.raises(TypeError, match=r"x must be a torch.Tensor, got a list; convert it with"):
+        next(data.batches([[0.0], [1.0]], 1))
+    assert len(list(data.batches(torch.zeros(4, 1), np.int64(3)))) == 2
 
 
 def test_train_val_split_is_a_disjoint_cover():
@@ -157,7 +168,8 @@ def test_train_val_split_is_a_disjoint_cover():
 
 @pytest.mark.parametrize("bad", [0, 10, -1, 2.0])
 def test_train_val_split_rejects_bad_val_size(bad):
-    with pytest.raises(ValueError, match=rf"val_size must be an int between 1 and 9, got {bad!r}"):
+    error = TypeError if isinstance(bad, (bool, float, str)) else ValueError  # wrong type or value
+    with pytest.raises(error, match=rf"val_size must be an int in \[1, 9\], got {bad!r}"):
         data.train_val_split(numbered_split(10), bad)
 
 
@@ -195,12 +207,17 @@ def test_random_shift_is_repeatable_and_zero_shift_copies():
 @pytest.mark.parametrize(
     ("x", "max_shift", "error", "message"),
     [
-        ([[0.0]], 1, TypeError, "x must be a torch.Tensor, got list"),
-        (torch.zeros(3, 28, 28), 1, ValueError, r"x must be images shaped \(N, C, H, W\), got"),
-        (torch.zeros(3, 1, 6, 8), 6, ValueError, "max_shift must be an int from 0 to 5 .*got 6"),
-        (torch.zeros(3, 1, 8, 8), -1, ValueError, "max_shift must be an int .*got -1"),
-        (torch.zeros(3, 1, 8, 8), 1.5, ValueError, "max_shift must be an int .*got 1.5"),
-        (torch.zeros(3, 1, 8, 8), True, ValueError, "max_shift must be an int .*got True"),
+        ([[0.0]], 1, TypeError, "x must be a torch.Tensor, got a list"),
+        (
+            torch.zeros(3, 28, 28),
+            1,
+            ValueError,
+            r"x must have 4 dimensions, got shape \(3, 28, 28\)",
+        ),
+        (torch.zeros(3, 1, 6, 8), 6, ValueError, r"max_shift must be an int in \[0, 5\], got 6"),
+        (torch.zeros(3, 1, 8, 8), -1, ValueError, r"max_shift must be an int in \[0, 7\], got -1"),
+        (torch.zeros(3, 1, 8, 8), 1.5, TypeError, r"max_shift must be an int .*got 1.5 \(float\)"),
+        (torch.zeros(3, 1, 8, 8), True, TypeError, r"max_shift must be an int .*got True \(bool\)"),
     ],
 )
 def test_random_shift_rejects_bad_arguments(x, max_shift, error, message):

@@ -131,9 +131,21 @@ def test_default_kde_bandwidth_is_scotts_rule():
         (torch.tensor([[0.0, float("nan")]] * 3), "gmm", {}, ValueError, "codes must be finite"),
         (torch.rand(1, 2), "gaussian", {}, ValueError, "needs at least 2 codes, got 1"),
         (torch.rand(5, 2), "gmm", {}, ValueError, "10 components needs at least 10 codes, got 5"),
-        (torch.rand(20, 2), "gmm", {"n_components": 0}, ValueError, "n_components must be a pos"),
+        (
+            torch.rand(20, 2),
+            "gmm",
+            {"n_components": 0},
+            ValueError,
+            "n_components must be a positive int, got 0",
+        ),
         (torch.rand(5, 2), "gaussian", {"bandwidth": 1}, TypeError, "takes no options"),
-        (torch.rand(5, 2), "kde", {"bandwidth": -1.0}, ValueError, "bandwidth must be a positive"),
+        (
+            torch.rand(5, 2),
+            "kde",
+            {"bandwidth": -1.0},
+            ValueError,
+            r"bandwidth must be a positive float, got -1.0 \(float\)",
+        ),
         (torch.rand(5, 2), "kde", {"kernel": "cosine"}, ValueError, "kernel must be 'gaussian'"),
         (torch.ones(5, 2), "kde", {}, ValueError, "2 constant dimension"),
     ],
@@ -147,8 +159,12 @@ def test_bad_sample_and_score_arguments_are_rejected():
     density = fit_density(torch.rand(20, 3), "gaussian")
     with pytest.raises(ValueError, match="n .* must be a positive int, got 0"):
         density.sample(0)
-    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+    with pytest.raises(
+        ValueError,
+        match=r"seed \(or a torch.Generator, or None\) must be a non-negative int, got -1",
+    ):
         density.sample(5, seed=-1)
+    assert density.sample(np.int64(2), seed=np.int64(1)).shape == (2, 3)
     with pytest.raises(ValueError, match=r"z must have 3 numbers per code .* got \(4, 2\)"):
         density.log_density(torch.zeros(4, 2))
     with pytest.raises(AttributeError, match="kind='gaussian' only"):

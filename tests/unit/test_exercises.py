@@ -58,7 +58,7 @@ def test_wrong_values_are_reported_with_their_position(capsys):
 
 def test_wrong_number_is_reported(capsys):
     def without_biases(widths):
-        return 2 * sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+        return 2 * sum(a * b for a, b in zip(widths[:-1], widths[1:], strict=True))
 
     assert not exercises.check("mlp-parameter-count", without_biases)
     # 784-256-128-64 and back: 2 * 241664 weights, plus 256 + 128 + 64 and 128 + 256 + 784 biases
@@ -129,7 +129,7 @@ def test_difference(got, expected, problem):
 
 def test_per_image_mse_reference_matches_mse_per_example():
     x, x_hat = torch.rand(4, 1, 5, 5), torch.rand(4, 1, 5, 5)
-    expected = torch.stack([losses.mse(a, b) for a, b in zip(x_hat, x)])
+    expected = torch.stack([losses.mse(a, b) for a, b in zip(x_hat, x, strict=True)])
     assert torch.allclose(ch00.per_image_mse(x, x_hat), expected)
 
 

@@ -1,6 +1,7 @@
 """Chapters 11 and 12: the exercise references agree with the maths; the checks catch mistakes."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -49,7 +50,7 @@ def test_global_ssim_is_scikit_image_ssim_with_one_window_the_size_of_the_image(
     x = torch.rand(3, 1, side, side, generator=g, dtype=torch.float64)
     y = (x + 0.2 * torch.randn(x.shape, generator=g, dtype=torch.float64)).clamp(0, 1)
     ours = ch11.global_ssim(x, y)
-    for a, b, value in zip(x, y, ours):
+    for a, b, value in zip(x, y, ours, strict=True):
         # with win_size = side only the centre pixel keeps a whole window: the global SSIM
         expected = structural_similarity(
             a[0].numpy(), b[0].numpy(), win_size=side, data_range=1.0, use_sample_covariance=False
@@ -179,7 +180,10 @@ def wrong_answers():
 )
 def test_typical_mistakes_fail_the_check(name, answer, capsys):
     assert not exercises.check(name, answer)
-    assert "✗" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # caught by comparing its result (not by crashing, which also prints ✗), with the hint
+    assert re.search(r"^✗ .* (returned|values differ)", out, re.MULTILINE), out
+    assert " raised " not in out and "\n  hint: " in out
 
 
 def test_other_correct_answers_pass(capsys):

@@ -66,16 +66,32 @@ def test_weighted_sum_adds_weighted_losses():
 
 
 @pytest.mark.parametrize(
-    ("weights", "message"),
+    ("weights", "error", "message"),
     [
-        ({}, "weights must name at least one loss, got an empty mapping"),
-        ({"mae": 1.0}, "weights: unknown loss 'mae'"),
-        ({"mse": -1.0}, r"weights\['mse'\] must be a finite non-negative number, got -1.0"),
-        ({"mse": float("nan")}, r"weights\['mse'\] must be a finite non-negative number, got nan"),
-        ({"l1": float("inf")}, r"weights\['l1'\] must be a finite non-negative number, got inf"),
-        ({"mse": "1"}, r"weights\['mse'\] must be a finite non-negative number, got '1'"),
+        ({}, ValueError, "weights must map at least one loss name to a weight, got {}"),
+        (
+            {"mae": 1.0},
+            ValueError,
+            r"a loss name in weights must be one of \['mse', 'bce', 'l1'\], got 'mae'",
+        ),
+        ({"mse": -1.0}, ValueError, r"weights\['mse'\] must be a non-negative float, got -1.0"),
+        (
+            {"mse": float("nan")},
+            ValueError,
+            r"weights\['mse'\] must be a non-negative float, got nan",
+        ),
+        (
+            {"l1": float("inf")},
+            ValueError,
+            r"weights\['l1'\] must be a non-negative float, got inf",
+        ),
+        (
+            {"mse": "1"},
+            TypeError,
+            r"weights\['mse'\] must be a non-negative float, got '1' \(str\)",
+        ),
     ],
 )
-def test_weighted_sum_rejects_bad_weights(weights, message):
-    with pytest.raises(ValueError, match=message):
+def test_weighted_sum_rejects_bad_weights(weights, error, message):
+    with pytest.raises(error, match=message):
         losses.weighted_sum(weights)

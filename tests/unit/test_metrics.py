@@ -24,7 +24,7 @@ def test_psnr_matches_its_definition_per_image():
     values = metrics.psnr(images, recons)
     mse = ((images - recons) ** 2).mean(axis=(1, 2))
     assert values.shape == (3,)
-    for value, error in zip(values, mse):
+    for value, error in zip(values, mse, strict=True):
         assert abs(value - 10 * math.log10(1 / error)) < 1e-9
 
 
@@ -63,7 +63,7 @@ def wang_ssim(a: np.ndarray, b: np.ndarray, data_range: float = 1.0) -> float:
 
 def test_ssim_follows_wang_et_al():
     images, recons = noisy_pair()
-    expected = [wang_ssim(a, b) for a, b in zip(images, recons)]
+    expected = [wang_ssim(a, b) for a, b in zip(images, recons, strict=True)]
     assert np.allclose(metrics.ssim(images, recons), expected, rtol=0, atol=1e-12)
 
 
@@ -78,8 +78,38 @@ def test_ssim_falls_as_noise_grows():
 @pytest.mark.parametrize("bad", [0, -1.0, float("nan")])
 def test_metrics_reject_bad_data_range(metric, bad):
     images, _ = noisy_pair()
-    with pytest.raises(ValueError, match=f"data_range must be positive .*got {bad!r}"):
+    with pytest.raises(ValueError, match=f"data_range must be a positive float, got {bad!r}"):
         metric(images, images, data_range=bad)
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim])
+@pytest.mark.parametrize(
+    ("images", "error", "message"),
+    [
+        (torch.full((2, 4, 4), float("nan")), ValueError, "images must be finite, got 32 NaN"),
+        (
+            torch.zeros(0, 4, 4),
+            ValueError,
+            r"images must hold at least one image, got shape \(0, 4, 4\)",
+        ),
+        (
+            torch.full((2, 16), 255.0).index_fill(1, torch.tensor([0]), 0),
+            ValueError,
+            r"images span values from 0 to 255, more than data_range = 1; scale them",
+        ),
+        ([[0.0] * 16], TypeError, r"images must be a torch.Tensor or a NumPy array, got \[\[0.0"),
+    ],
+)
+def test_metrics_reject_nan_empty_and_unscaled_images(metric, images, error, message):
+    with pytest.raises(error, match=message):
+        metric(images, images)
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim])
+def test_metrics_reject_a_data_range_of_the_wrong_type(metric):
+    images, _ = noisy_pair()
+    with pytest.raises(TypeError, match=r"data_range must be a positive float, got '1' \(str\)"):
+        metric(images, images, data_range="1")
 
 
 @pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim])

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -40,23 +41,87 @@ def test_decode_names_its_argument_z():
 
 
 def test_models_reject_non_tensors():
-    with pytest.raises(TypeError, match="x must be a torch.Tensor, got list"):
+    with pytest.raises(TypeError, match="x must be a torch.Tensor, got a list; convert it with"):
         MLPAutoencoder((4, 2)).encode([[0.0] * 4])
+
+
+@pytest.mark.parametrize(
+    ("x", "message"),
+    [
+        (
+            torch.zeros(2, 4, dtype=torch.uint8),
+            r"x must be a float32 tensor, got torch.uint8; 8-bit .*divided by 255 .*x.float\(\) / 255",  # noqa: E501
+        ),
+        (
+            torch.zeros(2, 4, dtype=torch.float64),
+            r"x must be a float32 tensor, got torch.float64; convert it with x.float\(\)",
+        ),
+        (
+            torch.zeros(2, 4, dtype=torch.int64),
+            r"x must be a float32 tensor, got torch.int64; convert it with x.float\(\)",
+        ),
+    ],
+)
+def test_models_name_the_dtype_and_the_conversion(x, message):
+    for model in (MLPAutoencoder((4, 2)), models.SequenceAutoencoder(n_features=4)):
+        with pytest.raises(TypeError, match=type(model).__name__ + ": " + message):
+            model(x.view(2, 1, 4) if isinstance(model, models.SequenceAutoencoder) else x)
+
+
+def test_models_reject_an_empty_batch():
+    with pytest.raises(
+        ValueError, match=r"MLPAutoencoder: x must hold at least one example, got shape \(0, 4\)"
+    ):
+        MLPAutoencoder((4, 2))(torch.zeros(0, 4))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (
+            {"latent_dim": True},
+            TypeError,
+            r"latent_dim \(the latent size\) must be a positive int, got True \(bool\)",
+        ),
+        (
+            {"latent_dim": 2.5},
+            TypeError,
+            r"latent_dim \(the latent size\) must be a positive int, got 2.5 \(float\)",
+        ),
+        ({"in_channels": 0}, ValueError, r"in_channels must be a positive int, got 0"),
+        (
+            {"allow_overcomplete": "no"},
+            TypeError,
+            r"allow_overcomplete must be True or False, got 'no' \(str\)",
+        ),
+    ],
+)
+def test_conv_names_bad_argument_types(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        ConvAutoencoder(**{"latent_dim": 3, "channels": (2,), "image_size": 8, **kwargs})
+
+
+def test_models_accept_numpy_ints_and_reject_a_string_allow_overcomplete():
+    assert MLPAutoencoder((np.int64(8), np.int64(4))).widths == (8, 4)
+    assert ConvAutoencoder(np.int64(3), (np.int64(2),), np.int64(8)).latent_dim == 3
+    with pytest.raises(TypeError, match="allow_overcomplete must be True or False, got 'no'"):
+        MLPAutoencoder((4, 8), allow_overcomplete="no")
 
 
 @pytest.mark.parametrize(
     ("widths", "message"),
     [
-        ((10, 0), r"widths\[-1\] \(the latent size\) must be at least 1, got 0"),
+        ((10, 0), r"widths\[-1\] \(the latent size\) must be a positive int, got 0"),
         ((10, 20), r"widths\[-1\] \(the latent size\) must be smaller than .* 10.*got 20"),
         ((10, 10), r"widths\[-1\] \(the latent size\) must be smaller than .* 10.*got 10"),
         ((10,), r"widths must list at least two ints .*got \(10,\)"),
-        ((10, 2.5), r"widths must list at least two ints .*got \(10, 2.5\)"),
-        ((10, -5, 2), r"widths must be positive, got \(10, -5, 2\)"),
+        ((10, 2.5), r"widths\[-1\] \(the latent size\) must be a positive int, got 2.5 \(float\)"),
+        ((10, -5, 2), r"widths\[1\] must be a positive int, got -5"),
     ],
 )
 def test_mlp_rejects_bad_widths(widths, message):
-    with pytest.raises(ValueError, match=message):
+    error = TypeError if 2.5 in widths else ValueError
+    with pytest.raises(error, match=message):
         MLPAutoencoder(widths)
 
 
@@ -89,10 +154,10 @@ def test_conv_rejects_wrong_input_shape():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"latent_dim": 0}, r"latent_dim \(the latent size\) must be at least 1, got 0"),
+        ({"latent_dim": 0}, r"latent_dim \(the latent size\) must be a positive int, got 0"),
         ({"latent_dim": 64}, r"latent_dim \(the latent size\) must be smaller than .* 64.*got 64"),
         ({"channels": ()}, r"channels must list positive ints, got \(\)"),
-        ({"channels": (2, 0)}, r"channels must list positive ints, got \(2, 0\)"),
+        ({"channels": (2, 0)}, r"channels\[1\] must be a positive int, got 0"),
         ({"channels": (2, 2, 2, 2)}, r"image_size must be divisible by .* = 16, got 8"),
     ],
 )
@@ -154,15 +219,16 @@ def test_mlp_dropout_acts_in_training_mode_only():
 @pytest.mark.parametrize(
     ("widths", "dropout", "message"),
     [
-        ((16, 8, 4), 1.0, r"dropout must be a probability in \[0, 1\), got 1.0"),
-        ((16, 8, 4), -0.1, r"dropout must be a probability in \[0, 1\), got -0.1"),
-        ((16, 8, 4), True, r"dropout must be a probability in \[0, 1\), got True"),
-        ((16, 8, 4), "0.2", r"dropout must be a probability in \[0, 1\), got '0.2'"),
+        ((16, 8, 4), 1.0, r"dropout \(a probability\) must be a float in \[0, 1\), got 1.0"),
+        ((16, 8, 4), -0.1, r"dropout \(a probability\) must be a float in \[0, 1\), got -0.1"),
+        ((16, 8, 4), True, r"dropout \(a probability\) must be a float in \[0, 1\), got True"),
+        ((16, 8, 4), "0.2", r"dropout \(a probability\) must be a float in \[0, 1\), got '0.2'"),
         ((16, 4), 0.2, r"dropout acts after hidden layers, and widths \(16, 4\) has none"),
     ],
 )
 def test_mlp_rejects_bad_dropout(widths, dropout, message):
-    with pytest.raises(ValueError, match=message):
+    error = TypeError if isinstance(dropout, (bool, str)) else ValueError
+    with pytest.raises(error, match=message):
         MLPAutoencoder(widths, dropout=dropout)
 
 
@@ -191,14 +257,15 @@ def test_mlp_default_decoder_is_the_mirror():
     ("decoder_widths", "message"),
     [
         ((3,), r"decoder_widths must list at least two ints \(code ... input\), got \(3,\)"),
-        ((3, 6.0, 12), r"decoder_widths must list at least two ints .*got \(3, 6.0, 12\)"),
-        ((3, 0, 12), r"decoder_widths must be positive, got \(3, 0, 12\)"),
+        ((3, 6.0, 12), r"decoder_widths\[1\] must be a positive int, got 6.0 \(float\)"),
+        ((3, 0, 12), r"decoder_widths\[1\] must be a positive int, got 0"),
         ((4, 12), r"decoder_widths must start at the code size 3 .* input size 12 .*got \(4, 12\)"),
         ((3, 10), r"decoder_widths must start at the code size 3 .* input size 12 .*got \(3, 10\)"),
     ],
 )
 def test_mlp_rejects_bad_decoder_widths(decoder_widths, message):
-    with pytest.raises(ValueError, match=message):
+    error = TypeError if any(isinstance(w, float) for w in decoder_widths) else ValueError
+    with pytest.raises(error, match=message):
         MLPAutoencoder((12, 6, 3), decoder_widths=decoder_widths)
 
 
@@ -246,7 +313,8 @@ def test_sequence_autoencoder_output_activation_and_gradients():
     ],
 )
 def test_sequence_autoencoder_rejects_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+    error = TypeError if any(isinstance(v, (bool, float)) for v in kwargs.values()) else ValueError
+    with pytest.raises(error, match=message):
         models.SequenceAutoencoder(**kwargs)
 
 
@@ -256,7 +324,7 @@ def test_sequence_autoencoder_rejects_bad_inputs():
         model(torch.zeros(4, 10))
     with pytest.raises(ValueError, match=r"x must have shape \(N, T, 3\) .*got \(4, 10, 2\)"):
         model.encode(torch.zeros(4, 10, 2))
-    with pytest.raises(TypeError, match="x must be a torch.Tensor, got list"):
+    with pytest.raises(TypeError, match="x must be a torch.Tensor, got a list"):
         model.encode([[[0.0] * 3]])
     with pytest.raises(ValueError, match=r"decode: z must have shape \(N, 2\).*got \(4, 3\)"):
         model.decode(torch.zeros(4, 3), 5)

@@ -33,14 +33,37 @@ def test_masking_noise_zeroes_about_the_requested_fraction_and_nothing_else():
 
 
 @pytest.mark.parametrize(
-    ("factory", "bad", "message"),
+    ("factory", "bad", "error", "message"),
     [
-        (gaussian_noise, -0.1, "sigma must be a non-negative number, got -0.1"),
-        (gaussian_noise, "0.3", "sigma must be a non-negative number, got '0.3'"),
-        (masking_noise, 1.0, r"p must be a probability in \[0, 1\), got 1.0"),
-        (masking_noise, -0.5, r"p must be a probability in \[0, 1\), got -0.5"),
+        (gaussian_noise, -0.1, ValueError, "sigma must be a non-negative float, got -0.1"),
+        (gaussian_noise, float("inf"), ValueError, "sigma must be a non-negative float, got inf"),
+        (
+            gaussian_noise,
+            "0.3",
+            TypeError,
+            r"sigma must be a non-negative float, got '0.3' \(str\)",
+        ),
+        (
+            masking_noise,
+            1.0,
+            ValueError,
+            r"p \(a probability\) must be a float in \[0, 1\), got 1.0",
+        ),
+        (
+            masking_noise,
+            -0.5,
+            ValueError,
+            r"p \(a probability\) must be a float in \[0, 1\), got -0.5",
+        ),
     ],
 )
-def test_bad_noise_levels_are_rejected(factory, bad, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_noise_levels_are_rejected(factory, bad, error, message):
+    with pytest.raises(error, match=message):
         factory(bad)
+
+
+@pytest.mark.parametrize("corrupt", [gaussian_noise(0.1), masking_noise(0.5)])
+def test_noise_on_an_integer_tensor_names_the_conversion(corrupt):
+    message = r"x must be a floating-point tensor, got torch.uint8; 8-bit .*x.float\(\) / 255"
+    with pytest.raises(TypeError, match=corrupt.__name__ + ": " + message):
+        corrupt(torch.zeros(2, 4, dtype=torch.uint8))

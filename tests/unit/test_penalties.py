@@ -49,7 +49,9 @@ def test_kl_sparsity_stays_finite_for_dead_and_saturated_units():
 def test_kl_sparsity_rejects_bad_rho_and_activations_outside_0_1():
     a = torch.rand(4, 3)
     for rho in (0, 1, -0.1, 1.5, True, "0.05"):
-        with pytest.raises(ValueError, match="rho"):
+        error = TypeError if isinstance(rho, (bool, str)) else ValueError
+        message = rf"rho \(the target mean activation\) must be a float in \(0, 1\), got {rho!r}"
+        with pytest.raises(error, match=message):
             kl_sparsity(a, rho)
     with pytest.raises(ValueError, match=r"activations must lie in \[0, 1\].*Sigmoid"):
         kl_sparsity(torch.tensor([[0.5, 2.0]]), 0.05)
@@ -160,16 +162,18 @@ def test_objective_names_hold_their_settings_and_bad_arguments_are_named():
     assert l1_activity_objective(0.01, loss=aeutils.bce).__name__ == "l1_activity_w0.01_bce"
     assert contractive_objective(0.001).__name__ == "contractive_w0.001_auto_mse"
     for bad in (-1.0, float("nan"), float("inf"), True, None):
+        error = TypeError if bad is None or bad is True else ValueError
+        message = rf"weight \(of the penalty\) must be a non-negative float, got {bad!r}"
         for factory in (l1_activity_objective, contractive_objective):
-            with pytest.raises(ValueError, match="weight"):
+            with pytest.raises(error, match=message):
                 factory(bad)
-        with pytest.raises(ValueError, match="weight"):
+        with pytest.raises(error, match=message):
             sparse_objective(0.05, bad)
     with pytest.raises(ValueError, match="rho"):
         sparse_objective(1.0, 0.1)
     with pytest.raises(ValueError, match="method"):
         contractive_objective(0.1, method="jacobian")
-    with pytest.raises(TypeError, match="loss must be callable"):
+    with pytest.raises(TypeError, match=r"loss must be a function \(x_hat, x\) -> loss, got 'mse'"):
         sparse_objective(0.05, 0.1, loss="mse")
     torch.manual_seed(0)
     relu_code = aeutils.MLPAutoencoder((16, 4), latent_activation="relu")

@@ -32,7 +32,7 @@ def test_show_reconstructions_accepts_flat_arrays():
 
 def test_show_reconstructions_rejects_non_square_images():
     with pytest.raises(
-        ValueError, match=r"x: expected square grayscale images, got shape \(2, 10\)"
+        ValueError, match=r"x: flat images must have a square number of pixels, got \(2, 10\)"
     ):
         plots.show_reconstructions(torch.zeros(2, 10), torch.zeros(2, 10))
 
@@ -131,7 +131,7 @@ def test_plot_latent_grid_draws_into_a_given_axes():
 @pytest.mark.parametrize(
     ("low", "high", "n", "message"),
     [
-        ((0, 0), (1, 1), 1, "n must be an int of at least 2, got 1"),
+        ((0, 0), (1, 1), 1, "n must be an int >= 2, got 1"),
         ((0, 1), (1, 1), 3, "low and high: expected two 2-D corners with low < high"),
         ((0, 0, 0), (1, 1, 1), 3, "low and high: expected two 2-D corners"),
     ],

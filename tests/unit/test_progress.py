@@ -1,3 +1,5 @@
+import io
+
 from tqdm.std import tqdm
 
 from aeutils.progress import NotebookLine, progress_bar
@@ -34,5 +36,7 @@ def test_a_bar_drawn_into_a_notebook_line_ends_in_its_final_state():
 
 
 def test_outside_a_notebook_the_bar_is_a_plain_text_bar():
-    bar = progress_bar(range(3), desc="x", disable=True)
-    assert isinstance(bar, tqdm) and list(bar) == [0, 1, 2]
+    shown = io.StringIO()
+    bar = progress_bar(range(3), desc="x", file=shown, mininterval=0)
+    assert type(bar) is tqdm and list(bar) == [0, 1, 2]
+    assert "x: 100%" in shown.getvalue()

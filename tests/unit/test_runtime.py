@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+import aeutils
 from aeutils import runtime
 
 
@@ -94,8 +95,13 @@ def test_pick_threads_rejects_bad_environment(monkeypatch, raw):
 
 @pytest.mark.parametrize("bad", [0, -1, 2.0, True, "4"])
 def test_pick_threads_rejects_bad_override(bad):
-    with pytest.raises(ValueError, match=rf"threads must be a positive integer, got {bad!r}"):
+    error = TypeError if isinstance(bad, (bool, float, str)) else ValueError
+    with pytest.raises(error, match=rf"threads must be a positive int, got {bad!r}"):
         runtime.pick_threads(bad)
+
+
+def test_pick_threads_accepts_a_numpy_int():
+    assert runtime.pick_threads(np.int64(2)) == 2 and type(runtime.pick_threads(np.int64(2))) is int
 
 
 def draws():
@@ -113,12 +119,35 @@ def test_seed_everything_makes_all_generators_repeatable():
 
 @pytest.mark.parametrize("bad", [-1, 1.5, True, "0"])
 def test_seed_everything_rejects_bad_seed(bad):
-    with pytest.raises(ValueError, match=rf"seed must be a non-negative int, got {bad!r}"):
+    error = TypeError if isinstance(bad, (bool, float, str)) else ValueError
+    with pytest.raises(error, match=rf"seed must be a non-negative int, got {bad!r}"):
         runtime.seed_everything(bad)
 
 
-def test_pick_device_honours_preference():
+def test_pick_device_preference_beats_an_available_gpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert runtime.pick_device("cpu") == torch.device("cpu")
+    assert runtime.pick_device(torch.device("cpu")) == torch.device("cpu")
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        (
+            "gpu",
+            ValueError,
+            "device must name a torch device such as 'cpu', 'cuda' or 'mps', got 'gpu'",
+        ),
+        (
+            0,
+            TypeError,
+            r"device must be a str such as 'cpu' or 'cuda', a torch.device or None, got 0 \(int\)",
+        ),
+    ],
+)
+def test_pick_device_rejects_bad_names(bad, error, message):
+    with pytest.raises(error, match=message):
+        runtime.pick_device(bad)
 
 
 def test_pick_device_prefers_cuda(monkeypatch):
@@ -132,8 +161,29 @@ def test_pick_device_falls_back_to_cpu(monkeypatch):
     assert runtime.pick_device() == torch.device("cpu")
 
 
+def test_setup_reports_the_device_fit_trains_on(capsys, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    runtime.configure(seed=0, threads=1)
+    assert "fit trains on the GPU (cuda)" in capsys.readouterr().out
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    runtime.configure(seed=0, threads=1)
+    assert "fit trains on the CPU" in capsys.readouterr().out
+
+
+def test_runtime_does_not_import_the_book_module():
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(runtime))
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert "book" not in imported
+
+
 def test_setup_sets_threads_seeds_and_reports(capsys):
-    generator = runtime.setup(seed=3, threads=1)
+    generator = aeutils.setup(seed=3, threads=1)
     assert torch.get_num_threads() == 1
     expected = torch.rand(2, generator=torch.Generator().manual_seed(3))
     assert torch.equal(torch.rand(2, generator=generator), expected)

@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from aeutils import train
+from aeutils import checkpoints, train
 from aeutils.losses import mse
 from aeutils.models import ConvAutoencoder, MLPAutoencoder
 
@@ -69,7 +69,7 @@ def test_early_stopping_when_validation_cannot_improve():
     assert history.stopped_early
     assert len(history.train_loss) == len(history.val_loss) == 4
     assert history.best_epoch == 1
-    assert all(a < b for a, b in zip(history.val_loss, history.val_loss[1:]))  # only worse
+    assert all(a < b for a, b in zip(history.val_loss, history.val_loss[1:], strict=False))  # worse
     assert train.evaluate(model, torch.zeros(4, 4)) == history.val_loss[0]  # epoch 1's weights
 
 
@@ -94,7 +94,7 @@ def test_min_delta_stops_when_progress_is_slower_than_the_threshold():
     assert not every_gain.stopped_early and len(every_gain.val_loss) == 10
     model, slow = run(min_delta=0.01)
     assert slow.stopped_early and len(slow.val_loss) == 3  # epoch 1, then 2 too-small gains
-    assert all(b < a for a, b in zip(slow.val_loss, slow.val_loss[1:]))
+    assert all(b < a for a, b in zip(slow.val_loss, slow.val_loss[1:], strict=False))
     assert slow.best_epoch == 3  # the weights kept are still those of the lowest loss
     assert train.evaluate(model, torch.full((4, 4), 0.5)) == slow.val_loss[-1]
 
@@ -126,7 +126,7 @@ def test_fit_restores_and_checkpoints_the_best_weights(tmp_path):
     assert train.evaluate(model, VAL_HALF) == best
 
     saved = ConstantOutput()
-    metadata = train.load_checkpoint(saved, checkpoint)
+    metadata = checkpoints.load_checkpoint(saved, checkpoint)
     assert torch.equal(saved.logit, model.logit)
     assert metadata["epoch"] == history.best_epoch
     assert metadata["history"]["val_loss"] == history.val_loss[: history.best_epoch]
@@ -156,7 +156,7 @@ def test_fit_uses_the_given_loss():
 def test_fit_rejects_non_finite_train_x(bad):
     x = torch.rand(8, 16)
     x[3, 5] = bad
-    with pytest.raises(ValueError, match="train_x must be finite, got NaN or infinite values"):
+    with pytest.raises(ValueError, match="train_x must be finite, got 1 NaN or infinite values"):
         train.fit(small_mlp(), x, progress=False)
 
 
@@ -170,18 +170,41 @@ def test_fit_rejects_non_finite_val_x():
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"train_x": [[0.0]]}, TypeError, "train_x must be a torch.Tensor, got list"),
-        ({"train_x": torch.rand(16)}, ValueError, r"train_x must have shape \(N, ...\).*\(16,\)"),
-        ({"train_x": torch.rand(0, 16)}, ValueError, r"train_x must have .*got \(0, 16\)"),
+        ({"train_x": [[0.0]]}, TypeError, "train_x must be a torch.Tensor, got a list"),
+        ({"train_x": torch.rand(16)}, ValueError, r"train_x must have at least 2 .*\(16,\)"),
+        (
+            {"train_x": torch.rand(0, 16)},
+            ValueError,
+            r"train_x must hold at least one example, got shape \(0, 16\)",
+        ),
+        (
+            {"train_x": torch.rand(8, 16).double()},
+            TypeError,
+            r"train_x must be a float32 tensor, got torch.float64; convert it with train_x.float\(\)",  # noqa: E501
+        ),
+        (
+            {"train_x": torch.zeros(8, 16, dtype=torch.uint8)},
+            TypeError,
+            r"got torch.uint8; 8-bit images \(0-255\) must be divided by 255 and converted: train_x.float\(\) / 255",  # noqa: E501
+        ),
         ({"val_x": torch.rand(4, 8)}, ValueError, r"val_x must have examples shaped .*got \(8,\)"),
         ({"epochs": 0}, ValueError, "epochs must be a positive int, got 0"),
-        ({"batch_size": 1.5}, ValueError, "batch_size must be a positive int, got 1.5"),
+        ({"batch_size": 1.5}, TypeError, r"batch_size must be a positive int, got 1.5 \(float\)"),
+        ({"lr": "0.1"}, TypeError, r"lr must be a positive float, got '0.1' \(str\)"),
+        ({"seed": -1}, ValueError, r"seed must be a non-negative int, got -1 \(int\)"),
+        (
+            {"corrupt": 0.3},
+            TypeError,
+            r"corrupt must be a function \(x, generator\) -> corrupted x, got 0.3",
+        ),
+        ({"progress": "yes"}, TypeError, "progress must be True or False, got 'yes'"),
+        ({"device": "gpu"}, ValueError, "device must name a torch device .*got 'gpu'"),
         ({"patience": 0}, ValueError, "patience must be a positive int, got 0"),
         ({"patience": 2}, ValueError, "patience .* needs val_x, got val_x=None"),
-        ({"min_delta": -0.1}, ValueError, r"min_delta must be a number in \[0, 1\), got -0.1"),
-        ({"min_delta": 1.0}, ValueError, r"min_delta must be a number in \[0, 1\), got 1.0"),
-        ({"lr": 0.0}, ValueError, "lr must be a positive number, got 0.0"),
-        ({"lr": float("nan")}, ValueError, "lr must be a positive number, got nan"),
+        ({"min_delta": -0.1}, ValueError, r"min_delta must be a float in \[0, 1\), got -0.1"),
+        ({"min_delta": 1.0}, ValueError, r"min_delta must be a float in \[0, 1\), got 1.0"),
+        ({"lr": 0.0}, ValueError, "lr must be a positive float, got 0.0"),
+        ({"lr": float("nan")}, ValueError, "lr must be a positive float, got nan"),
     ],
 )
 def test_fit_rejects_bad_arguments(kwargs, error, message):
@@ -223,16 +246,16 @@ def test_checkpoint_round_trip_gives_identical_weights(tmp_path):
     torch.manual_seed(0)
     model = ConvAutoencoder(latent_dim=3, channels=(2, 4), image_size=8)
     model(torch.rand(5, 1, 8, 8))  # moves the BatchNorm running statistics off their defaults
-    path = train.save_checkpoint(model, tmp_path / "model.pt", epoch=7, note="hi")
+    path = checkpoints.save_checkpoint(model, tmp_path / "model.pt", epoch=7, note="hi")
     assert path == tmp_path / "model.pt"
 
     torch.manual_seed(1)
     copy = ConvAutoencoder(latent_dim=3, channels=(2, 4), image_size=8)
     assert not same_weights(copy.state_dict(), model.state_dict())
-    metadata = train.load_checkpoint(copy, path)
+    metadata = checkpoints.load_checkpoint(copy, path)
     assert same_weights(copy.state_dict(), model.state_dict())
     assert metadata == {
-        "format": train.CHECKPOINT_FORMAT,
+        "format": checkpoints.CHECKPOINT_FORMAT,
         "model_class": "ConvAutoencoder",
         "epoch": 7,
         "note": "hi",
@@ -252,30 +275,30 @@ def small_conv(latent_dim: int) -> ConvAutoencoder:
     ],
 )
 def test_checkpoint_of_another_architecture_leaves_the_model_untouched(tmp_path, saved, other):
-    path = train.save_checkpoint(saved(), tmp_path / "model.pt")
+    path = checkpoints.save_checkpoint(saved(), tmp_path / "model.pt")
     model = other()
     before = weights(model)
     with pytest.raises(ValueError, match=r"path: checkpoint .* another architecture"):
-        train.load_checkpoint(model, path)
+        checkpoints.load_checkpoint(model, path)
     assert same_weights(model.state_dict(), before)
 
 
 def test_architecture_mismatch_lists_the_differences(tmp_path):
-    path = train.save_checkpoint(small_mlp(widths=(16, 4)), tmp_path / "model.pt")
+    path = checkpoints.save_checkpoint(small_mlp(widths=(16, 4)), tmp_path / "model.pt")
     message = r"encoder\.0\.weight: saved \(4, 16\), model has \(8, 16\)"
     with pytest.raises(ValueError, match=message):
-        train.load_checkpoint(small_mlp(widths=(16, 8)), path)
+        checkpoints.load_checkpoint(small_mlp(widths=(16, 8)), path)
 
 
 @pytest.mark.parametrize("corrupt", ["garbage", "truncated"])
 def test_corrupt_checkpoint_is_a_clear_error(tmp_path, corrupt):
-    path = train.save_checkpoint(small_mlp(1), tmp_path / "model.pt")
+    path = checkpoints.save_checkpoint(small_mlp(1), tmp_path / "model.pt")
     good = path.read_bytes()
     path.write_bytes(bytes(range(256)) if corrupt == "garbage" else good[: len(good) // 2])
     model = small_mlp()
     before = weights(model)
     with pytest.raises(ValueError, match=rf"path: {re.escape(repr(str(path)))} is not a readable"):
-        train.load_checkpoint(model, path)
+        checkpoints.load_checkpoint(model, path)
     assert same_weights(model.state_dict(), before)
 
 
@@ -283,28 +306,28 @@ def test_foreign_torch_file_is_not_a_checkpoint(tmp_path):
     path = tmp_path / "weights.pt"
     torch.save(small_mlp().state_dict(), path)
     with pytest.raises(ValueError, match="is not an aeutils checkpoint"):
-        train.load_checkpoint(small_mlp(), path)
+        checkpoints.load_checkpoint(small_mlp(), path)
 
 
 def test_missing_checkpoint_names_the_path(tmp_path):
     path = tmp_path / "missing.pt"
     with pytest.raises(FileNotFoundError, match=re.escape(repr(str(path)))):
-        train.load_checkpoint(small_mlp(), path)
+        checkpoints.load_checkpoint(small_mlp(), path)
 
 
 def test_save_checkpoint_creates_missing_folders(tmp_path):
-    path = train.save_checkpoint(small_mlp(), tmp_path / "a" / "b" / "model.pt")
+    path = checkpoints.save_checkpoint(small_mlp(), tmp_path / "a" / "b" / "model.pt")
     assert path.is_file()
 
 
 def test_save_checkpoint_to_an_unwritable_folder_names_it(unwritable_folder):
     folder = re.escape(repr(str(unwritable_folder)))
     with pytest.raises(PermissionError, match=f"path: cannot write to the folder {folder}"):
-        train.save_checkpoint(small_mlp(), unwritable_folder / "model.pt")
+        checkpoints.save_checkpoint(small_mlp(), unwritable_folder / "model.pt")
 
 
 def test_failed_save_keeps_the_old_checkpoint_and_leaves_no_temp_file(tmp_path, monkeypatch):
-    path = train.save_checkpoint(small_mlp(0), tmp_path / "model.pt")
+    path = checkpoints.save_checkpoint(small_mlp(0), tmp_path / "model.pt")
     good = path.read_bytes()
 
     def save_half_then_fail(obj, file):
@@ -313,7 +336,7 @@ def test_failed_save_keeps_the_old_checkpoint_and_leaves_no_temp_file(tmp_path, 
 
     monkeypatch.setattr(torch, "save", save_half_then_fail)
     with pytest.raises(OSError, match="disk full"):
-        train.save_checkpoint(small_mlp(1), path)
+        checkpoints.save_checkpoint(small_mlp(1), path)
     assert path.read_bytes() == good
     assert os.listdir(tmp_path) == ["model.pt"]
 
@@ -380,7 +403,7 @@ def test_fit_keep_best_false_keeps_the_last_epoch_weights():
 
 
 def test_fit_rejects_a_non_boolean_keep_best():
-    with pytest.raises(ValueError, match="keep_best must be True or False, got 'no'"):
+    with pytest.raises(TypeError, match="keep_best must be True or False, got 'no'"):
         train.fit(small_mlp(), torch.rand(8, 16), keep_best="no", progress=False)
 
 
@@ -400,13 +423,14 @@ def test_interpolate_decodes_the_segment_between_two_codes():
 @pytest.mark.parametrize(
     ("x2", "steps", "message"),
     [
-        (torch.rand(16), 1, "steps must be at least 2 .*got 1"),
-        (torch.rand(16), 2.5, "steps must be a positive int, got 2.5"),
+        (torch.rand(16), 1, r"steps \(both ends of the line included\) must be an int >= 2, got 1"),
+        (torch.rand(16), 2.5, r"steps .* must be an int >= 2, got 2.5 \(float\)"),
         (torch.rand(2, 16), 3, r"x2 must have the shape of x1 \(16,\) .*got \(2, 16\)"),
     ],
 )
 def test_interpolate_rejects_bad_arguments(x2, steps, message):
-    with pytest.raises(ValueError, match=message):
+    error = TypeError if isinstance(steps, float) else ValueError
+    with pytest.raises(error, match=message):
         train.interpolate(small_mlp(), torch.rand(16), x2, steps=steps)
 
 
@@ -427,5 +451,31 @@ def test_decoupled_weight_decay_uses_adamw_and_coupled_uses_adam():
 
 def test_fit_rejects_a_non_boolean_decoupled_weight_decay():
     model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 4))
-    with pytest.raises(ValueError, match="decoupled_weight_decay must be True or False"):
+    with pytest.raises(
+        TypeError, match=r"decoupled_weight_decay must be True or False, got 1 \(int\)"
+    ):
         train.fit(model, torch.rand(8, 4), decoupled_weight_decay=1, progress=False)
+
+
+def test_fit_trains_on_the_device_pick_device_chooses(monkeypatch):
+    asked = []
+
+    def recording_pick_device(prefer=None):
+        asked.append(prefer)
+        return torch.device("cpu")
+
+    monkeypatch.setattr(train, "pick_device", recording_pick_device)
+    train.fit(small_mlp(), torch.rand(8, 16), epochs=1, progress=False)
+    train.fit(small_mlp(), torch.rand(8, 16), epochs=1, progress=False, device="cpu")
+    assert asked == [None, "cpu"]
+
+
+def test_fit_without_a_gpu_computes_what_it_computes_on_the_cpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    x = torch.rand(32, 16, generator=torch.Generator().manual_seed(0))
+    default, on_cpu = small_mlp(0), small_mlp(0)
+    train.fit(default, x, epochs=2, batch_size=8, progress=False)
+    train.fit(on_cpu, x, epochs=2, batch_size=8, progress=False, device="cpu")
+    assert same_weights(default.state_dict(), on_cpu.state_dict())
+    assert next(default.parameters()).device == torch.device("cpu") and not default.training

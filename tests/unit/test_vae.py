@@ -72,7 +72,7 @@ def test_elbo_terms_and_beta():
     assert set(terms) == {"loss", "reconstruction", "kl"}
     assert torch.allclose(terms["loss"], terms["reconstruction"] + 4.0 * terms["kl"])
     assert elbo(0.5).__name__ != elbo(1.0).__name__  # distinct names: distinct cache keys
-    with pytest.raises(ValueError, match="beta must be a non-negative number, got -1"):
+    with pytest.raises(ValueError, match="beta must be a non-negative float, got -1"):
         elbo(-1)
     with pytest.raises(TypeError, match="model must be an MLPVAE or ConvVAE"):
         elbo()(aeutils.MLPAutoencoder((20, 4)), x, x)
