@@ -3,8 +3,9 @@
 Several cells or chapters often need the same trained model. `fit_cached` trains it the first time
 and saves it; later calls with the same configuration load the saved weights instead of training
 again. The key covers everything that determines the weights: the architecture, the data's values,
-the loss and settings, the seed, the torch version, and a digest of aeutils' own source (and of
-the repository's lock file, where there is one): no change to the code or data serves an old model.
+the loss and settings, the seed, the torch version, and a digest of aeutils' own source (all but
+the exercises' self-checks, which train nothing) and of the repository's lock file, where there is
+one: no change to the code or data serves an old model.
 """
 
 from __future__ import annotations
@@ -52,16 +53,26 @@ def fingerprint(x: torch.Tensor | None) -> str:
     return digest.hexdigest()[:16]
 
 
+def training_sources(package: Path = _PACKAGE) -> list[Path]:
+    """aeutils' source files that can change what a model learns: all but the self-checks."""
+    found = package.rglob("*.py")
+    return sorted(p for p in found if "exercises" not in p.relative_to(package).parts)
+
+
+def files_digest(paths: list[Path], root: Path) -> str:
+    """A short SHA-256 of the files' names (relative to `root`) and contents."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @functools.cache
 def code_digest() -> str:
-    """A short SHA-256 of aeutils' source files and, in the repository, of the lock file."""
-    digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(str(path.relative_to(_PACKAGE)).encode())
-        digest.update(path.read_bytes())
-    if _LOCK.is_file():
-        digest.update(_LOCK.read_bytes())
-    return digest.hexdigest()[:16]
+    """A digest of `training_sources()` and, in the repository, of the lock file."""
+    lock = [_LOCK] if _LOCK.is_file() else []
+    return files_digest([*training_sources(), *lock], _PACKAGE.parent)
 
 
 def _describe(value: object) -> str:

@@ -105,7 +105,20 @@ def test_a_change_to_aeutils_source_trains_again(count_fits, monkeypatch):
     assert len(count_fits) == 2
 
 
-def test_code_digest_covers_the_package_source():
-    digest = cache.code_digest()
-    assert len(digest) == 16 and digest == cache.code_digest()
-    assert cache._PACKAGE.joinpath("cache.py").is_file()
+def test_code_digest_covers_what_trains_and_not_the_self_checks():
+    names = {p.relative_to(cache._PACKAGE).as_posix() for p in cache.training_sources()}
+    assert {"train.py", "models.py", "book.py", "data.py", "cache.py"} <= names
+    assert not {n for n in names if n.startswith("exercises/")}
+
+
+def test_files_digest_changes_with_any_byte_or_name(tmp_path):
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a.write_text("x = 1\n")
+    b.write_text("y = 2\n")
+    before = cache.files_digest([a, b], tmp_path)
+    assert before == cache.files_digest([a, b], tmp_path) and len(before) == 16
+    b.write_text("y = 3\n")
+    assert cache.files_digest([a, b], tmp_path) != before
+    b.write_text("y = 2\n")
+    b.rename(tmp_path / "c.py")
+    assert cache.files_digest([a, tmp_path / "c.py"], tmp_path) != before
