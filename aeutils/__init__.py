@@ -44,8 +44,8 @@ _LAZY = {
     "metrics": ("psnr", "ssim"),
     "perceptual": ("LPIPSUnavailable", "LPIPSWeightsUnavailable", "lpips_distance"),
     "plots": (
-        "plot_history", "plot_latent_2d", "plot_latent_grid", "show_image_grid",
-        "show_reconstructions",
+        "plot_architecture", "plot_history", "plot_latent_2d", "plot_latent_grid",
+        "show_image_grid", "show_reconstructions",
     ),
 }  # fmt: skip
 _LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 import torch
 import torch.nn.functional as F
 
-from .validation import check_choice, check_scalar
+from .validation import check_choice, check_scalar, check_tensor
 
 Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -92,3 +92,26 @@ def weighted_sum(weights: Mapping[str, float]) -> Loss:
 
     loss.__name__ = " + ".join(f"{w:g}·{name}" for name, w in terms.items())
     return loss
+
+
+def masked_mse(
+    x_hat: torch.Tensor, x: torch.Tensor, mask: torch.Tensor, patch: int
+) -> torch.Tensor:
+    """Mean squared error over the pixels of the masked patches of the whole batch (a scalar).
+
+    The masked autoencoder's loss: the squared errors on the pixels of the patches where `mask`
+    (N, H // patch, W // patch) is True, summed and divided by their number; visible patches do
+    not count. x_hat and x (N, C, H, W).
+    """
+    check_pair(x_hat, x, "masked_mse")
+    check_tensor(mask, "mask", ndim=3, dtype=torch.bool, where="masked_mse")
+    check_scalar(patch, "patch", int, min_val=1)
+    if x.ndim != 4 or tuple(mask.shape) != (len(x), x.shape[-2] // patch, x.shape[-1] // patch):
+        raise ValueError(
+            f"mask must have shape (N, H // patch, W // patch) for images (N, C, H, W) of shape"
+            f" {tuple(x.shape)} and patch {patch}, got {tuple(mask.shape)}"
+        )
+    from .noise import patch_pixels  # noise imports nothing from here: no cycle, kept local
+
+    pixels = patch_pixels(mask, patch).to(x.dtype)
+    return ((x_hat - x).pow(2) * pixels).sum() / pixels.sum()

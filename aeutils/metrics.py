@@ -10,9 +10,10 @@ one you report.
 from __future__ import annotations
 
 import numpy as np
+import torch
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from .validation import check_image_array, check_scalar
+from .validation import check_image_array, check_scalar, check_tensor
 
 
 def image_pairs(images, reconstructions, data_range: float) -> tuple[np.ndarray, np.ndarray]:
@@ -59,3 +60,24 @@ def ssim(images, reconstructions, data_range: float = 1.0) -> np.ndarray:
             for x, y in zip(a, b, strict=True)
         ]
     )
+
+
+def image_slant(images: torch.Tensor) -> torch.Tensor:
+    """Slant of each image of `images` (N, 1, H, W): the ink-weighted shear, positive leaning right.
+
+    With pixel intensities w at row r (counted downwards) and column c, and the ink-weighted means
+    r̄, c̄: slant = -Σ w (c - c̄)(r - r̄) / Σ w (r - r̄)², how many columns the stroke moves right
+    per row upwards. Returns a tensor of shape (N,). Chapter 3 uses it to ask how much of a digit's
+    slant a code keeps.
+    """
+    check_tensor(images, "images", ndim=4, dtype="floating", where="image_slant")
+    n, channels, height, width = images.shape
+    if channels != 1:
+        raise ValueError(f"images must have shape (N, 1, H, W), got {tuple(images.shape)}")
+    w = images.reshape(n, height, width)
+    rows = torch.arange(height, dtype=w.dtype, device=w.device)[:, None].expand(height, width)
+    cols = torch.arange(width, dtype=w.dtype, device=w.device)[None, :].expand(height, width)
+    mass = w.sum(dim=(1, 2))
+    dr = rows - ((w * rows).sum(dim=(1, 2)) / mass)[:, None, None]
+    dc = cols - ((w * cols).sum(dim=(1, 2)) / mass)[:, None, None]
+    return -(w * dc * dr).sum(dim=(1, 2)) / (w * dr * dr).sum(dim=(1, 2))

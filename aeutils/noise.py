@@ -45,3 +45,32 @@ def masking_noise(p: float) -> Corruption:
 
     corrupt.__name__ = f"masking_noise_{p:g}"
     return corrupt
+
+
+def patch_pixels(mask: torch.Tensor, patch: int) -> torch.Tensor:
+    """The pixel mask (N, 1, rows·patch, cols·patch), float32, of a patch mask (N, rows, cols):
+    1.0 on every pixel of a patch where `mask` is True, 0.0 elsewhere."""
+    check_tensor(mask, "mask", ndim=3, dtype=torch.bool, where="patch_pixels")
+    check_scalar(patch, "patch", int, min_val=1)
+    pixels = mask.repeat_interleave(patch, dim=1).repeat_interleave(patch, dim=2)
+    return pixels.unsqueeze(1).to(torch.float32)
+
+
+def mask_patches(images: torch.Tensor, mask: torch.Tensor, patch: int) -> torch.Tensor:
+    """Images (N, C, H, W) with every masked patch set to 0 (a masked autoencoder's input).
+
+    `mask` (N, H // patch, W // patch) is True for the patches to hide; patch (i, j) covers rows
+    i·patch to (i+1)·patch - 1 and columns j·patch to (j+1)·patch - 1.
+    """
+    check_tensor(images, "images", ndim=4, dtype="floating", where="mask_patches")
+    check_tensor(mask, "mask", ndim=3, dtype=torch.bool, where="mask_patches")
+    check_scalar(patch, "patch", int, min_val=1)
+    n, _, height, width = images.shape
+    grid = (n, height // patch, width // patch)
+    if tuple(mask.shape) != grid or height % patch or width % patch:
+        raise ValueError(
+            f"mask must have shape (N, H // patch, W // patch) = {grid}"
+            f" for images of shape {tuple(images.shape)} cut into patches of {patch} (H and W"
+            f" multiples of it), got {tuple(mask.shape)}"
+        )
+    return images * (1 - patch_pixels(mask, patch).to(images.dtype))

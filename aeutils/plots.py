@@ -207,3 +207,83 @@ def plot_latent_grid(
     ax.set_ylabel("$z_2$")
     ax.set_title(title)
     return fig
+
+
+def plot_architecture(
+    widths: tuple[int, ...] = (784, 256, 128, 64),
+    decoder_widths: tuple[int, ...] | None = None,
+    title: str = "Encoder, bottleneck, decoder: layer widths to scale",
+) -> Figure:
+    """Draw an MLP autoencoder as one bar per layer, each bar's height proportional to its width.
+
+    `widths` lists the encoder from input to code and `decoder_widths` the decoder from code to
+    output (None: the mirror of `widths`), as `MLPAutoencoder` takes them. The code bar is dark;
+    brackets below the bars name the encoder and the decoder.
+    """
+    from matplotlib.patches import Polygon, Rectangle
+
+    from .models import _check_widths, _decoder_widths
+
+    widths = _check_widths(widths, "widths", "input ... code", code_last=False)
+    layers = (*widths, *_decoder_widths(decoder_widths, widths)[1:])
+    code = len(widths) - 1
+    n = len(layers)
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.15 * n + 1), 3.8))
+    bar, tallest = 0.42, max(layers)
+    tops = [w / tallest for w in layers]  # heights in [0, 1], centred on y = 0
+
+    for i in range(n - 1):  # the connections, drawn first so the bars cover their ends
+        left, right = i + bar / 2, i + 1 - bar / 2
+        ax.add_patch(
+            Polygon(
+                [
+                    (left, -tops[i] / 2),
+                    (right, -tops[i + 1] / 2),
+                    (right, tops[i + 1] / 2),
+                    (left, tops[i] / 2),
+                ],
+                closed=True,
+                facecolor="0.92",
+                edgecolor="0.75",
+                linewidth=0.8,
+            )
+        )
+    for i, (w, top) in enumerate(zip(layers, tops, strict=True)):
+        shade = "0.15" if i == code else "0.8" if i in (0, n - 1) else "0.55"
+        ax.add_patch(
+            Rectangle(
+                (i - bar / 2, -top / 2),
+                bar,
+                top,
+                facecolor=shade,
+                edgecolor="black",
+                linewidth=1,
+                label=f"layer {i}: {w}",
+            )
+        )
+        ax.text(i, top / 2 + 0.03, f"{w:,}", ha="center", va="bottom", fontsize=10)
+        role = "input x" if i == 0 else "output x̂" if i == n - 1 else "code z" if i == code else ""
+        ax.text(
+            i,
+            -top / 2 - 0.04,
+            role or "hidden",
+            ha="center",
+            va="top",
+            fontsize=10 if role else 9,
+            weight="bold" if role else "normal",
+        )
+    for start, stop, name in ((0, code, "encoder E"), (code, n - 1, "decoder D")):
+        y = -0.68
+        ax.annotate(
+            "",
+            (start, y),
+            (stop, y),
+            arrowprops={"arrowstyle": "|-|", "color": "0.3", "shrinkA": 0, "shrinkB": 0},
+        )
+        ax.text((start + stop) / 2, y - 0.05, name, ha="center", va="top", fontsize=11)
+    ax.set_xlim(-0.6, n - 0.4)
+    ax.set_ylim(-0.85, 0.62)
+    ax.axis("off")  # a diagram: position and height carry the meaning, the numbers are printed
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig

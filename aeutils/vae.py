@@ -232,3 +232,21 @@ def _importance_nll(model, x, k, chunk, generator, likelihood, device) -> torch.
             weights.append(log_px_z + log_pz - log_qz)
         out.append(-(torch.logsumexp(torch.cat(weights), 0) - math.log(k)))
     return torch.stack(out).cpu()
+
+
+def slerp(z1: torch.Tensor, z2: torch.Tensor, steps: int) -> torch.Tensor:
+    """`steps` codes along the great-circle (spherical) interpolation from z1 to z2, ends included.
+
+    sin((1 - t)θ)/sin θ · z1 + sin(tθ)/sin θ · z2 for t from 0 to 1, θ the angle between the two
+    codes (vectors of shape (d,)); returns (steps, d). Between two draws of N(0, I) its midpoints
+    keep the length of typical draws, where the straight line's midpoints are shorter.
+    """
+    check_tensor(z1, "z1", ndim=1, dtype="floating", where="slerp")
+    check_tensor(z2, "z2", ndim=1, dtype="floating", where="slerp")
+    steps = check_scalar(steps, "steps (both ends included)", numbers.Integral, min_val=2)
+    if z1.shape != z2.shape:
+        raise ValueError(f"z2 must have the shape of z1 {tuple(z1.shape)}, got {tuple(z2.shape)}")
+    cos = torch.dot(z1, z2) / (z1.norm() * z2.norm())
+    theta = torch.arccos(cos.clamp(-1, 1))
+    t = torch.linspace(0, 1, steps, dtype=z1.dtype, device=z1.device)[:, None]
+    return (torch.sin((1 - t) * theta) * z1 + torch.sin(t * theta) * z2) / torch.sin(theta)

@@ -7,19 +7,9 @@ import torch
 from .core import Exercise, register
 
 
-def reconstruction_objective(x: torch.Tensor, x_hat: torch.Tensor) -> float:
-    """(1/N) sum_i ||x_i - x_hat_i||^2: squared errors summed over each example, averaged over N."""
-    return (x - x_hat).pow(2).flatten(1).sum(dim=1).mean().item()
-
-
 def _pairs(g: torch.Generator) -> list[tuple]:
     shapes = [(1, 784), (5, 784), (4, 1, 28, 28), (7, 30), (3, 2, 5)]
     return [(torch.rand(s, generator=g), torch.rand(s, generator=g)) for s in shapes]
-
-
-def anomaly_threshold(normal_errors: torch.Tensor, false_alarm_rate: float) -> float:
-    """The (1 - false_alarm_rate) quantile of `normal_errors` (linear interpolation)."""
-    return torch.quantile(normal_errors, 1 - false_alarm_rate).item()
 
 
 def _errors(g: torch.Generator) -> list[tuple]:
@@ -29,14 +19,6 @@ def _errors(g: torch.Generator) -> list[tuple]:
         errors = torch.rand(n, generator=g).pow(3) * 0.1
         cases.append((errors, rate))
     return cases
-
-
-def auroc(normal_scores: torch.Tensor, anomaly_scores: torch.Tensor) -> float:
-    """Share of (normal, anomaly) pairs in which the anomaly scores higher; ties count one half."""
-    difference = anomaly_scores[:, None] - normal_scores[None, :]
-    higher = (difference > 0).double().mean()
-    ties = (difference == 0).double().mean()
-    return (higher + 0.5 * ties).item()
 
 
 def _scores(g: torch.Generator) -> list[tuple]:
@@ -56,7 +38,6 @@ def _scores(g: torch.Generator) -> list[tuple]:
 register(
     "reconstruction-objective",
     Exercise(
-        reconstruction_objective,
         _pairs,
         "sum the squared errors over each example's values, then average over the examples",
     ),
@@ -64,7 +45,6 @@ register(
 register(
     "anomaly-threshold",
     Exercise(
-        anomaly_threshold,
         _errors,
         "a fraction false_alarm_rate of normal errors must lie above the threshold:"
         " torch.quantile(normal_errors, 1 - false_alarm_rate)",
@@ -73,7 +53,6 @@ register(
 register(
     "auroc",
     Exercise(
-        auroc,
         _scores,
         "compare every anomaly score with every normal score: count the pairs where the anomaly is"
         " higher, count ties as one half, divide by the number of pairs",

@@ -7,11 +7,6 @@ import torch
 from .core import Exercise, register
 
 
-def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
-    """Side of the output of nn.Conv2d on an input of side `size`: floor((s + 2p - k) / st) + 1."""
-    return (size + 2 * padding - kernel) // stride + 1
-
-
 def _conv_cases(g: torch.Generator) -> list[tuple]:
     cases = [(28, 3, 2, 1), (14, 3, 2, 1), (7, 3, 1, 0), (28, 5, 1, 2), (27, 4, 2, 0)]
     for _ in range(4):
@@ -21,13 +16,6 @@ def _conv_cases(g: torch.Generator) -> list[tuple]:
         size = int(torch.randint(kernel, 40, (1,), generator=g))
         cases.append((size, kernel, stride, padding))
     return cases
-
-
-def conv_transpose_size(
-    size: int, kernel: int, stride: int = 1, padding: int = 0, output_padding: int = 0
-) -> int:
-    """Side of the output of nn.ConvTranspose2d: (s - 1) * st - 2p + k + output_padding."""
-    return (size - 1) * stride - 2 * padding + kernel + output_padding
 
 
 def _transpose_cases(g: torch.Generator) -> list[tuple]:
@@ -42,20 +30,10 @@ def _transpose_cases(g: torch.Generator) -> list[tuple]:
     return cases
 
 
-def gru_parameter_count(input_size: int, hidden_size: int) -> int:
-    """Parameters of a one-layer nn.GRU: 3 gates, each with two weight matrices and two biases."""
-    return 3 * (hidden_size * input_size + hidden_size * hidden_size + 2 * hidden_size)
-
-
 def _gru_cases(g: torch.Generator) -> list[tuple]:
     cases = [(1, 32), (28, 128), (8, 32), (5, 1)]
     cases += [tuple(torch.randint(1, 300, (2,), generator=g).tolist()) for _ in range(3)]
     return cases
-
-
-def standardize(train: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """x standardised column by column with the mean and (population) std of `train`."""
-    return (x - train.mean(dim=0)) / train.std(dim=0, unbiased=False)
 
 
 def _tables(g: torch.Generator) -> list[tuple]:
@@ -73,7 +51,6 @@ def _tables(g: torch.Generator) -> list[tuple]:
 register(
     "conv-output-size",
     Exercise(
-        conv_output_size,
         _conv_cases,
         "pad both sides (2 * padding), count how many positions the kernel fits at with this"
         " stride (round down), and add 1",
@@ -82,7 +59,6 @@ register(
 register(
     "conv-transpose-size",
     Exercise(
-        conv_transpose_size,
         _transpose_cases,
         "(size - 1) * stride - 2 * padding + kernel + output_padding: the inverse of the"
         " convolution's formula, with output_padding choosing among the sizes that map back",
@@ -91,7 +67,6 @@ register(
 register(
     "gru-parameter-count",
     Exercise(
-        gru_parameter_count,
         _gru_cases,
         "a GRU has 3 gates; each has an input weight (hidden x input), a recurrent weight"
         " (hidden x hidden) and, in PyTorch, two bias vectors of length hidden",
@@ -100,7 +75,6 @@ register(
 register(
     "standardize",
     Exercise(
-        standardize,
         _tables,
         "use the training table's per-column mean and std (population std: unbiased=False, as"
         " scikit-learn's StandardScaler) for any rows you transform",

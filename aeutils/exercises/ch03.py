@@ -7,24 +7,12 @@ import torch
 from .core import Exercise, register
 
 
-def interpolate_codes(z1: torch.Tensor, z2: torch.Tensor, steps: int) -> torch.Tensor:
-    """`steps` codes on the segment from z1 to z2, both ends included: (1 - t) z1 + t z2."""
-    t = torch.linspace(0, 1, steps, dtype=z1.dtype)[:, None]
-    return (1 - t) * z1 + t * z2
-
-
 def _code_pairs(g: torch.Generator) -> list[tuple]:
     cases = []
     for dim, steps in ((2, 2), (2, 5), (16, 9), (32, 11), (3, 4)):
         z1, z2 = torch.randn(dim, generator=g) * 3, torch.randn(dim, generator=g) * 3
         cases.append((z1, z2, steps))
     return cases
-
-
-def nearest_code_distance(points: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
-    """Euclidean distance from each of `points` (P, d) to its nearest row of `codes` (C, d)."""
-    differences = points[:, None, :] - codes[None, :, :]
-    return differences.pow(2).sum(dim=2).sqrt().min(dim=1).values
 
 
 def _points_and_codes(g: torch.Generator) -> list[tuple]:
@@ -36,24 +24,6 @@ def _points_and_codes(g: torch.Generator) -> list[tuple]:
     points, codes = cases[-1]
     points[:3] = codes[:3]  # points that are codes: distance 0
     return cases
-
-
-def image_slant(images: torch.Tensor) -> torch.Tensor:
-    """Slant of each image of `images` (N, 1, H, W): the ink-weighted shear, positive leaning right.
-
-    With pixel intensities w at row r (downwards) and column c, and ink-weighted means r̄, c̄:
-    slant = -Σ w (c - c̄)(r - r̄) / Σ w (r - r̄)², the columns the stroke moves right per row up.
-    """
-    n, _, height, width = images.shape
-    w = images.reshape(n, height, width)
-    rows = torch.arange(height, dtype=w.dtype)[:, None].expand(height, width)
-    cols = torch.arange(width, dtype=w.dtype)[None, :].expand(height, width)
-    mass = w.sum(dim=(1, 2))
-    r_mean = (w * rows).sum(dim=(1, 2)) / mass
-    c_mean = (w * cols).sum(dim=(1, 2)) / mass
-    dr = rows - r_mean[:, None, None]
-    dc = cols - c_mean[:, None, None]
-    return -(w * dc * dr).sum(dim=(1, 2)) / (w * dr * dr).sum(dim=(1, 2))
 
 
 def _slanted_images(g: torch.Generator) -> list[tuple]:
@@ -77,7 +47,6 @@ def _slanted_images(g: torch.Generator) -> list[tuple]:
 register(
     "interpolate-codes",
     Exercise(
-        interpolate_codes,
         _code_pairs,
         "t runs from 0 to 1 in `steps` equal steps, both ends included; the first row is z1",
     ),
@@ -85,7 +54,6 @@ register(
 register(
     "nearest-code-distance",
     Exercise(
-        nearest_code_distance,
         _points_and_codes,
         "the Euclidean distance (a square root of a sum of squares) to the closest code, one per"
         " point",
@@ -96,7 +64,6 @@ register(
 register(
     "image-slant",
     Exercise(
-        image_slant,
         _slanted_images,
         "weight every pixel's row and column by its intensity, measure them from the ink-weighted"
         " centre; rows count downwards, so a right-leaning digit has a positive slant",

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 
 from .core import Exercise, register
-
-
-def gaussian_nll(x_hat: torch.Tensor, x: torch.Tensor, sigma: float) -> torch.Tensor:
-    """-log N(x; x_hat, sigma² I) of each example, in nats: shape (N,), summed over its values."""
-    n = x[0].numel()
-    squared = (x - x_hat).pow(2).flatten(1).sum(dim=1)
-    return squared / (2 * sigma**2) + 0.5 * n * math.log(2 * math.pi * sigma**2)
 
 
 def _gaussian_cases(g: torch.Generator) -> list[tuple]:
@@ -21,11 +12,6 @@ def _gaussian_cases(g: torch.Generator) -> list[tuple]:
     for shape, sigma in (((1, 4), 1.0), ((5, 784), 0.1), ((3, 1, 28, 28), 0.5), ((4, 10), 2.0)):
         cases.append((torch.rand(shape, generator=g), torch.rand(shape, generator=g), sigma))
     return cases
-
-
-def binary_entropy(x: torch.Tensor) -> torch.Tensor:
-    """Entropy in nats of a Bernoulli(x) variable, value by value, with 0·log 0 = 0."""
-    return -(torch.xlogy(x, x) + torch.xlogy(1 - x, 1 - x))
 
 
 def _probabilities(g: torch.Generator) -> list[tuple]:
@@ -38,11 +24,6 @@ def _probabilities(g: torch.Generator) -> list[tuple]:
         (mnist_like,),
         (torch.rand(2, 1, 28, 28, generator=g),),
     ]
-
-
-def mse_floor(x: torch.Tensor, low: float, high: float) -> float:
-    """The smallest mean squared error per value that outputs confined to [low, high] can reach."""
-    return float((x - x.clamp(low, high)).pow(2).mean())
 
 
 def _floor_cases(g: torch.Generator) -> list[tuple]:
@@ -59,7 +40,6 @@ def _floor_cases(g: torch.Generator) -> list[tuple]:
 register(
     "gaussian-nll",
     Exercise(
-        gaussian_nll,
         _gaussian_cases,
         "sum over each example's values (not mean); the variance is sigma², and the constant"
         " n/2·log(2πσ²) counts too",
@@ -69,7 +49,6 @@ register(
 register(
     "binary-entropy",
     Exercise(
-        binary_entropy,
         _probabilities,
         "H(x) = -x·ln x - (1-x)·ln(1-x) in nats, taking 0·ln 0 = 0 (torch.xlogy does); pixels at"
         " exactly 0 or 1 must give 0, not NaN",
@@ -78,7 +57,6 @@ register(
 register(
     "mse-floor",
     Exercise(
-        mse_floor,
         _floor_cases,
         "the best output for a value x is the nearest point of [low, high], x.clamp(low, high);"
         " average the squared distance over every value",

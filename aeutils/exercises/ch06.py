@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-import scipy.linalg
 import torch
 
 from .core import Exercise, register
-
-
-def pca_reconstruct(
-    x: torch.Tensor, mean: torch.Tensor, components: torch.Tensor, k: int
-) -> torch.Tensor:
-    """Project `x` (N, D) on the first `k` rows of `components` (orthonormal, K x D) and back."""
-    w = components[:k]
-    return (x - mean) @ w.T @ w + mean
 
 
 def _pca_inputs(g: torch.Generator) -> list[tuple]:
@@ -27,11 +15,6 @@ def _pca_inputs(g: torch.Generator) -> list[tuple]:
         mean = torch.rand(d, generator=g)
         cases.append((x, mean, q.T.contiguous(), k))
     return cases
-
-
-def largest_principal_angle(a: np.ndarray, b: np.ndarray) -> float:
-    """Largest principal angle, in degrees, between the column spaces of `a` and `b` (D, p)."""
-    return math.degrees(float(scipy.linalg.subspace_angles(np.asarray(a), np.asarray(b)).max()))
 
 
 def _subspace_pairs(g: torch.Generator) -> list[tuple]:
@@ -48,15 +31,6 @@ def _subspace_pairs(g: torch.Generator) -> list[tuple]:
     return cases
 
 
-def pca_mse(eigenvalues: torch.Tensor, k: int) -> float:
-    """Mean squared error per feature of PCA with `k` components, from all D covariance eigenvalues.
-
-    The eigenvalues are sorted from largest to smallest; the error is what the discarded
-    directions carried: sum(eigenvalues[k:]) / D.
-    """
-    return float(eigenvalues[k:].sum() / len(eigenvalues))
-
-
 def _spectra(g: torch.Generator) -> list[tuple]:
     cases = []
     for d, k in ((5, 2), (10, 0), (10, 10), (784, 16), (784, 1)):
@@ -68,7 +42,6 @@ def _spectra(g: torch.Generator) -> list[tuple]:
 register(
     "pca-reconstruct",
     Exercise(
-        pca_reconstruct,
         _pca_inputs,
         "centre x with the mean, take the codes (x - mean) W_k^T with the first k components,"
         " map them back with W_k and add the mean again",
@@ -79,7 +52,6 @@ register(
 register(
     "largest-principal-angle",
     Exercise(
-        largest_principal_angle,
         _subspace_pairs,
         "orthonormalise both bases (QR), take the singular values of Qa^T Qb: they are the cosines"
         " of the angles; the largest angle goes with the smallest cosine; answer in degrees",
@@ -90,7 +62,6 @@ register(
 register(
     "pca-mse",
     Exercise(
-        pca_mse,
         _spectra,
         "the error is the variance of the directions PCA drops (eigenvalues k+1 to D), averaged"
         " over all D features",

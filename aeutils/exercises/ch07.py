@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 
 from .core import Exercise, register
-
-
-def hole_share(
-    points: torch.Tensor, train_codes: torch.Tensor, test_codes: torch.Tensor, q: float
-) -> float:
-    """Share of `points` farther from every training code than the q-quantile of the test codes'
-    distances to their nearest training code (how far a new real digit typically lies)."""
-    threshold = torch.quantile(torch.cdist(test_codes, train_codes).min(dim=1).values, q)
-    return (torch.cdist(points, train_codes).min(dim=1).values > threshold).float().mean().item()
 
 
 def _hole_cases(g: torch.Generator) -> list[tuple]:
@@ -33,12 +22,6 @@ def _hole_cases(g: torch.Generator) -> list[tuple]:
     return cases
 
 
-def gaussian_fit(codes: torch.Tensor) -> torch.Tensor:
-    """Maximum-likelihood normal fit per dimension of `codes` (N, d): row 0 the means, row 1 the
-    standard deviations (dividing by N), shape (2, d)."""
-    return torch.stack([codes.mean(dim=0), codes.std(dim=0, correction=0)])
-
-
 def _code_sets(g: torch.Generator) -> list[tuple]:
     cases = []
     for n, d in ((5, 2), (3, 4), (200, 32), (10, 1)):
@@ -46,11 +29,6 @@ def _code_sets(g: torch.Generator) -> list[tuple]:
         std = torch.rand(d, generator=g) * 3 + 0.1
         cases.append((mean + std * torch.randn(n, d, generator=g),))
     return cases
-
-
-def log_prior(z: torch.Tensor) -> torch.Tensor:
-    """log N(z; 0, I) of each row of `z` (N, d), in nats: -(|z|² + d log 2π) / 2, shape (N,)."""
-    return -0.5 * (z.pow(2).sum(dim=1) + z.shape[1] * math.log(2 * math.pi))
 
 
 def _prior_cases(g: torch.Generator) -> list[tuple]:
@@ -63,7 +41,6 @@ def _prior_cases(g: torch.Generator) -> list[tuple]:
 register(
     "hole-share",
     Exercise(
-        hole_share,
         _hole_cases,
         "threshold: the q-quantile (torch.quantile) of each TEST code's distance to its nearest"
         " training code; answer: the share of points whose nearest training code is farther than"
@@ -75,7 +52,6 @@ register(
 register(
     "gaussian-fit",
     Exercise(
-        gaussian_fit,
         _code_sets,
         "average over the codes (dim=0), not over the dimensions; the maximum-likelihood standard"
         " deviation divides by N (codes.std(dim=0, correction=0)); stack means and stds as rows",
@@ -86,7 +62,6 @@ register(
 register(
     "log-prior",
     Exercise(
-        log_prior,
         _prior_cases,
         "log N(z; 0, I) = sum over the d dimensions of -(z_j² + log 2π) / 2: the constant counts"
         " once per dimension; one number per row",

@@ -7,11 +7,6 @@ import torch
 from .core import Exercise, register
 
 
-def reparameterize(mu: torch.Tensor, logvar: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
-    """A draw of N(mu, exp(logvar)) from standard normal noise `eps`: mu + exp(logvar / 2) * eps."""
-    return mu + torch.exp(0.5 * logvar) * eps
-
-
 def _gaussian_params(g: torch.Generator) -> list[tuple]:
     cases = []
     for n, d in ((1, 2), (4, 3), (8, 16), (2, 1)):
@@ -19,16 +14,6 @@ def _gaussian_params(g: torch.Generator) -> list[tuple]:
         logvar = 2 * torch.randn(n, d, generator=g)
         cases.append((mu, logvar, torch.randn(n, d, generator=g)))
     return cases
-
-
-def kl_diagonal_gaussians(
-    mu1: torch.Tensor, logvar1: torch.Tensor, mu2: torch.Tensor, logvar2: torch.Tensor
-) -> torch.Tensor:
-    """KL(N(mu1, diag e^logvar1) || N(mu2, diag e^logvar2)) per row, in nats, shape (N,)."""
-    ratio = torch.exp(logvar1 - logvar2)
-    return 0.5 * (ratio + (mu1 - mu2).pow(2) / torch.exp(logvar2) - 1 - (logvar1 - logvar2)).sum(
-        dim=1
-    )
 
 
 def _gaussian_pairs(g: torch.Generator) -> list[tuple]:
@@ -41,15 +26,6 @@ def _gaussian_pairs(g: torch.Generator) -> list[tuple]:
     return cases
 
 
-def slerp(z1: torch.Tensor, z2: torch.Tensor, steps: int) -> torch.Tensor:
-    """`steps` codes along the spherical interpolation from z1 to z2 (both ends included):
-    sin((1 - t)θ)/sin θ · z1 + sin(tθ)/sin θ · z2, θ the angle between z1 and z2."""
-    cos = torch.dot(z1, z2) / (z1.norm() * z2.norm())
-    theta = torch.arccos(cos.clamp(-1, 1))
-    t = torch.linspace(0, 1, steps, dtype=z1.dtype)[:, None]
-    return (torch.sin((1 - t) * theta) * z1 + torch.sin(t * theta) * z2) / torch.sin(theta)
-
-
 def _slerp_cases(g: torch.Generator) -> list[tuple]:
     cases = []
     for d, steps, scale in ((2, 3, 1.0), (16, 9, 1.0), (32, 5, 3.0), (3, 11, 0.5)):
@@ -60,7 +36,6 @@ def _slerp_cases(g: torch.Generator) -> list[tuple]:
 register(
     "reparameterize",
     Exercise(
-        reparameterize,
         _gaussian_params,
         "the encoder gives log σ², so σ = exp(logvar / 2), not exp(logvar) or logvar itself;"
         " the draw is mu + σ * eps, element by element",
@@ -71,7 +46,6 @@ register(
 register(
     "kl-diagonal-gaussians",
     Exercise(
-        kl_diagonal_gaussians,
         _gaussian_pairs,
         "per dimension: (σ1² + (μ1 - μ2)²) / σ2² - 1 + log(σ2² / σ1²), halved, then summed over"
         " the dimensions (dim=1); it is 0 for two equal Gaussians and not symmetric",
@@ -82,7 +56,6 @@ register(
 register(
     "slerp",
     Exercise(
-        slerp,
         _slerp_cases,
         "θ = arccos(z1·z2 / (|z1| |z2|)); t from 0 to 1 in `steps` values (torch.linspace);"
         " weights sin((1 - t)θ)/sin θ on z1 and sin(tθ)/sin θ on z2; result (steps, d)",

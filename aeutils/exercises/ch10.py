@@ -3,24 +3,8 @@
 from __future__ import annotations
 
 import torch
-from sklearn.metrics import adjusted_rand_score
 
 from .core import Exercise, register
-
-
-def quantize_codes(
-    z: torch.Tensor, low: torch.Tensor, high: torch.Tensor, bits: int
-) -> torch.Tensor:
-    """Split each dimension's range [low, high] into 2**bits equal bins; replace every value of
-    `z` (N, d) by the centre of its bin (values outside the range: the first or last bin).
-
-    The same rounding as scikit-learn's KBinsDiscretizer(strategy="uniform") and its
-    inverse_transform.
-    """
-    n = 2**bits
-    width = (high - low) / n
-    k = torch.floor((z - low) / width).clamp(0, n - 1)
-    return low + (k + 0.5) * width
 
 
 def _codes_and_ranges(g: torch.Generator) -> list[tuple]:
@@ -33,18 +17,6 @@ def _codes_and_ranges(g: torch.Generator) -> list[tuple]:
     return cases
 
 
-def code_entropy_bits(symbols: torch.Tensor) -> float:
-    """Bits per example an ideal entropy coder needs for `symbols` (N, d) of integers, each of
-    the d columns coded on its own: the sum over columns of -sum_s p_s log2 p_s, with p_s the
-    share of the N examples whose column holds the symbol s."""
-    total = 0.0
-    for column in symbols.T:
-        counts = torch.unique(column, return_counts=True)[1].double()
-        p = counts / counts.sum()
-        total += float(-(p * p.log2()).sum())
-    return total
-
-
 def _symbols(g: torch.Generator) -> list[tuple]:
     cases = []
     for n, d, levels in ((40, 1, 3), (100, 3, 4), (1000, 16, 16), (50, 8, 256)):
@@ -52,11 +24,6 @@ def _symbols(g: torch.Generator) -> list[tuple]:
         cases.append(((skew * levels).long().clamp(max=levels - 1),))
     cases.append((torch.full((30, 4), 7, dtype=torch.long),))  # one symbol per column: 0 bits
     return cases
-
-
-def adjusted_rand(labels_true: torch.Tensor, labels_pred: torch.Tensor) -> float:
-    """The adjusted Rand index of two labellings of the same N examples (scikit-learn's value)."""
-    return float(adjusted_rand_score(labels_true.numpy(), labels_pred.numpy()))
 
 
 def _labellings(g: torch.Generator) -> list[tuple]:
@@ -78,7 +45,6 @@ def _labellings(g: torch.Generator) -> list[tuple]:
 register(
     "quantize-code",
     Exercise(
-        quantize_codes,
         _codes_and_ranges,
         "bins of width (high - low) / 2**bits; the bin index k = floor((z - low) / width), kept"
         " between 0 and 2**bits - 1; the value returned is the bin's centre low + (k + 0.5) width",
@@ -89,7 +55,6 @@ register(
 register(
     "code-entropy",
     Exercise(
-        code_entropy_bits,
         _symbols,
         "for each column, count how often each symbol occurs, turn the counts into shares p,"
         " take -sum p log2 p (in bits, not nats), then add up the columns",
@@ -100,7 +65,6 @@ register(
 register(
     "adjusted-rand",
     Exercise(
-        adjusted_rand,
         _labellings,
         "build the contingency table n_ij; index = sum C(n_ij, 2); expected = sum C(a_i, 2)"
         " sum C(b_j, 2) / C(n, 2) from the row sums a and column sums b; ARI = (index -"

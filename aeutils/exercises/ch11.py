@@ -7,18 +7,6 @@ import torch
 from .core import Exercise, register
 
 
-def shift_psnr(images: torch.Tensor, shift: int) -> torch.Tensor:
-    """PSNR in dB (range 1) of each image (N, 1, H, W) against itself moved `shift` pixels right.
-
-    The moved image gets `shift` black (0) columns on the left; columns pushed past the right edge
-    are dropped (nothing wraps around).
-    """
-    moved = torch.zeros_like(images)
-    moved[..., shift:] = images[..., : images.shape[-1] - shift]
-    mse = (moved - images).pow(2).flatten(1).mean(dim=1)
-    return 10 * torch.log10(1 / mse)
-
-
 def _shift_cases(g: torch.Generator) -> list[tuple]:
     def strokes(n: int, height: int, width: int) -> torch.Tensor:
         # random ink on a black background, reaching the right edge (so wrapping around shows)
@@ -33,14 +21,6 @@ def _shift_cases(g: torch.Generator) -> list[tuple]:
     ]
 
 
-def ink_psnr(x: torch.Tensor, x_hat: torch.Tensor) -> torch.Tensor:
-    """PSNR in dB (data range 1) of each image, from the squared error on its ink (x > 0) only."""
-    ink = (x > 0).flatten(1).to(x.dtype)
-    squared = (x - x_hat).pow(2).flatten(1)
-    mse = (squared * ink).sum(dim=1) / ink.sum(dim=1)
-    return 10 * torch.log10(1 / mse)
-
-
 def _ink_cases(g: torch.Generator) -> list[tuple]:
     cases = []
     for shape in ((4, 1, 28, 28), (3, 784), (2, 1, 5, 7)):
@@ -49,24 +29,6 @@ def _ink_cases(g: torch.Generator) -> list[tuple]:
         x_hat = (x + 0.2 * torch.randn(shape, generator=g)).clamp(0, 1)
         cases.append((x, x_hat))
     return cases
-
-
-def global_ssim(x: torch.Tensor, y: torch.Tensor, data_range: float = 1.0) -> torch.Tensor:
-    """SSIM of each image pair (N, ...) computed with one window covering the whole image.
-
-    ((2 mu_x mu_y + c1)(2 cov + c2)) / ((mu_x^2 + mu_y^2 + c1)(var_x + var_y + c2)), with the
-    means, (population) variances and covariance over all pixels of an image, c1 = (0.01 R)^2 and
-    c2 = (0.03 R)^2 for the data range R.
-    """
-    a, b = x.flatten(1), y.flatten(1)
-    c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
-    mu_a, mu_b = a.mean(dim=1), b.mean(dim=1)
-    var_a = (a - mu_a[:, None]).pow(2).mean(dim=1)
-    var_b = (b - mu_b[:, None]).pow(2).mean(dim=1)
-    cov = ((a - mu_a[:, None]) * (b - mu_b[:, None])).mean(dim=1)
-    luminance = (2 * mu_a * mu_b + c1) / (mu_a**2 + mu_b**2 + c1)
-    structure = (2 * cov + c2) / (var_a + var_b + c2)
-    return luminance * structure
 
 
 def _ssim_cases(g: torch.Generator) -> list[tuple]:
@@ -86,7 +48,6 @@ def _ssim_cases(g: torch.Generator) -> list[tuple]:
 register(
     "shift-psnr",
     Exercise(
-        shift_psnr,
         _shift_cases,
         "move the columns right (the last dimension), fill the first `shift` columns with 0 and"
         " drop what falls off the edge (no torch.roll); one PSNR per image, 10·log10(1 / MSE)",
@@ -97,7 +58,6 @@ register(
 register(
     "ink-psnr",
     Exercise(
-        ink_psnr,
         _ink_cases,
         "average the squared error over the pixels where the *original* x is above 0, image by"
         " image, then take 10·log10(1 / that MSE)",
@@ -108,7 +68,6 @@ register(
 register(
     "global-ssim",
     Exercise(
-        global_ssim,
         _ssim_cases,
         "one window: means, variances and the covariance over all pixels of each image (divide by"
         " the number of pixels, not by one less); c1 = (0.01·R)², c2 = (0.03·R)²",

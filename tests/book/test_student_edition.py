@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from tests.course import CHAPTER_TEXTS, NOTEBOOKS, ROOT, load_notebook, source, tags
 
 sys.path.insert(0, str(ROOT / "tools"))
-from assignments import student_notebook  # noqa: E402
+from assignments import leaks, student_notebook  # noqa: E402
 
 
 def squash(text: str) -> str:
@@ -121,3 +121,30 @@ def test_student_book_shows_exercises_but_no_solution(request):
             reader_soup = BeautifulSoup(reader_page.read_text(), "html.parser")
             assert reader_soup.select(".solution"), f"{relative}: no solution in the reader edition"
             assert soup.select(".exercise"), f"{relative}: the exercises are gone"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_notebook_imports_a_reference_and_no_student_notebook_holds_a_solution(path):
+    reader = load_notebook(path)
+    assert [p for p in leaks(reader) if "imports a reference" in p] == []
+    assert leaks(student_notebook(reader)) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from aeutils.exercises.ch03 import image_slant",
+        "from aeutils.exercises import ch12 as reference",
+        "import instructor.references",
+        "aeutils.exercises.EXERCISES['slerp'].reference",
+    ],
+)
+def test_a_reference_import_is_caught(line):
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "source": [line]}]}
+    assert leaks(notebook) == ["cell 0 imports a reference: " + repr(leaks_match(line))]
+
+
+def leaks_match(line: str) -> str:
+    from assignments import REFERENCE_IMPORT
+
+    return REFERENCE_IMPORT.search(line)[0]

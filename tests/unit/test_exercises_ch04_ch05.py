@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from aeutils import data, train
-from aeutils.exercises import ch04, ch05
+from instructor.references import ch04, ch05
 
 
 def test_gaussian_nll_is_the_normal_log_density_and_mse_up_to_constants():

@@ -1,7 +1,6 @@
 """Chapters 11 and 12: the exercise references agree with the maths; the checks catch mistakes."""
 
 import math
-import re
 
 import numpy as np
 import pytest
@@ -9,7 +8,7 @@ import torch
 from skimage.metrics import structural_similarity
 
 from aeutils import exercises, metrics
-from aeutils.exercises import ch11, ch12
+from instructor.references import ch11, ch12
 
 
 def ink(n=3, side=12, seed=0):
@@ -96,100 +95,10 @@ def test_masked_mse_averages_over_the_masked_pixels_of_the_batch():
     assert torch.allclose(ch12.masked_mse(x_hat, x, everything, 7), ((x_hat - x) ** 2).mean())
 
 
-def wrong_answers():
-    def rolled(images, shift):
-        moved = torch.roll(images, shift, dims=-1)
-        return 10 * torch.log10(1 / (moved - images).pow(2).flatten(1).mean(dim=1))
-
-    def shifted_down(images, shift):
-        return ch11.shift_psnr(images.transpose(-1, -2), shift)
-
-    def batch_psnr(images, shift):
-        return ch11.shift_psnr(images, shift).mean()
-
-    def ink_of_the_reconstruction(x, x_hat):
-        return ch11.ink_psnr(x_hat, x)
-
-    def every_pixel(x, x_hat):
-        return 10 * torch.log10(1 / (x - x_hat).pow(2).flatten(1).mean(dim=1))
-
-    def ink_over_the_batch(x, x_hat):
-        ink_ = (x > 0).flatten(1).float()
-        mse = ((x - x_hat).pow(2).flatten(1) * ink_).sum() / ink_.sum()
-        return (10 * torch.log10(1 / mse)).expand(len(x))
-
-    def sample_variance(x, y, data_range=1.0):
-        a, b = x.flatten(1), y.flatten(1)
-        c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
-        mu_a, mu_b = a.mean(1), b.mean(1)
-        cov = ((a - mu_a[:, None]) * (b - mu_b[:, None])).sum(1) / (a.shape[1] - 1)
-        var_a, var_b = a.var(1), b.var(1)
-        return ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / (
-            (mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2)
-        )
-
-    def no_constants(x, y, data_range=1.0):
-        return ch11.global_ssim(x, y, data_range=1e-12)
-
-    def range_ignored(x, y, data_range=1.0):
-        return ch11.global_ssim(x, y)
-
-    def column_major(images, patch):
-        return ch12.patchify(images.transpose(-1, -2), patch)
-
-    def channels_last(images, patch):
-        n, c, h, w = images.shape
-        grid = images.reshape(n, c, h // patch, patch, w // patch, patch)
-        return grid.permute(0, 2, 4, 3, 5, 1).reshape(n, -1, c * patch * patch)
-
-    def rows_and_columns_swapped(images, mask, patch):
-        return ch12.mask_patches(images, mask.transpose(1, 2), patch)
-
-    def visible_zeroed(images, mask, patch):
-        return ch12.mask_patches(images, ~mask, patch)
-
-    def over_all_pixels(x_hat, x, mask, patch):
-        return ((x_hat - x).pow(2) * ch12.patch_mask_to_pixels(mask, patch)).mean()
-
-    def per_image_then_mean(x_hat, x, mask, patch):
-        pixels = ch12.patch_mask_to_pixels(mask, patch)
-        per_image = ((x_hat - x).pow(2) * pixels).flatten(1).sum(1) / pixels.flatten(1).sum(1)
-        return per_image.mean()
-
-    return [
-        ("shift-psnr", rolled),
-        ("shift-psnr", shifted_down),
-        ("shift-psnr", batch_psnr),
-        ("ink-psnr", ink_of_the_reconstruction),
-        ("ink-psnr", every_pixel),
-        ("ink-psnr", ink_over_the_batch),
-        ("global-ssim", sample_variance),
-        ("global-ssim", no_constants),
-        ("global-ssim", range_ignored),
-        ("patchify", column_major),
-        ("patchify", channels_last),
-        ("patch-mask", rows_and_columns_swapped),
-        ("patch-mask", visible_zeroed),
-        ("masked-loss", over_all_pixels),
-        ("masked-loss", per_image_then_mean),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("name", "answer"), wrong_answers(), ids=lambda v: getattr(v, "__name__", v)
-)
-def test_typical_mistakes_fail_the_check(name, answer, capsys):
-    assert not exercises.check(name, answer)
-    out = capsys.readouterr().out
-    # caught by comparing its result (not by crashing, which also prints ✗), with the hint
-    assert re.search(r"^✗ .* (returned|values differ)", out, re.MULTILINE), out
-    assert " raised " not in out and "\n  hint: " in out
-
-
 def test_other_correct_answers_pass(capsys):
     def shift_by_padding(images, shift):
         moved = torch.nn.functional.pad(images, (shift, 0))[..., : images.shape[-1]]
-        return torch.from_numpy(metrics.psnr(images, moved))
+        return torch.from_numpy(metrics.psnr(images, moved)).float()  # scikit-image: float64
 
     def patchify_by_unfold(images, patch):
         return torch.nn.functional.unfold(images, patch, stride=patch).transpose(1, 2)
@@ -203,3 +112,13 @@ def test_other_correct_answers_pass(capsys):
     assert exercises.check("shift-psnr", shift_by_padding)
     assert exercises.check("patchify", patchify_by_unfold)
     assert exercises.check("patch-mask", mask_by_loops)
+
+
+def test_a_float64_answer_where_float32_is_expected_is_told_to_convert(capsys):
+    def in_float64(images, shift):
+        moved = torch.nn.functional.pad(images, (shift, 0))[..., : images.shape[-1]]
+        return torch.from_numpy(metrics.psnr(images, moved))
+
+    assert not exercises.check("shift-psnr", in_float64)
+    out = capsys.readouterr().out
+    assert "returned dtype torch.float64, expected torch.float32: convert with `.float()`" in out

@@ -1,0 +1,104 @@
+"""Chapter 3: reference solutions and known mistakes.
+
+Interpolating codes, distance to the nearest code, the slant of a digit.
+
+Instructor side: not installed with aeutils. After editing, regenerate the stored outputs with
+`python tools/exercise_data.py` (see CONTRIBUTING.md, "Exercises").
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def interpolate_codes(z1: torch.Tensor, z2: torch.Tensor, steps: int) -> torch.Tensor:
+    """`steps` codes on the segment from z1 to z2, both ends included: (1 - t) z1 + t z2."""
+    t = torch.linspace(0, 1, steps, dtype=z1.dtype)[:, None]
+    return (1 - t) * z1 + t * z2
+
+
+def nearest_code_distance(points: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
+    """Euclidean distance from each of `points` (P, d) to its nearest row of `codes` (C, d)."""
+    differences = points[:, None, :] - codes[None, :, :]
+    return differences.pow(2).sum(dim=2).sqrt().min(dim=1).values
+
+
+def image_slant(images: torch.Tensor) -> torch.Tensor:
+    """Slant of each image of `images` (N, 1, H, W): the ink-weighted shear, positive leaning right.
+
+    With pixel intensities w at row r (downwards) and column c, and ink-weighted means r̄, c̄:
+    slant = -Σ w (c - c̄)(r - r̄) / Σ w (r - r̄)², the columns the stroke moves right per row up.
+    """
+    n, _, height, width = images.shape
+    w = images.reshape(n, height, width)
+    rows = torch.arange(height, dtype=w.dtype)[:, None].expand(height, width)
+    cols = torch.arange(width, dtype=w.dtype)[None, :].expand(height, width)
+    mass = w.sum(dim=(1, 2))
+    r_mean = (w * rows).sum(dim=(1, 2)) / mass
+    c_mean = (w * cols).sum(dim=(1, 2)) / mass
+    dr = rows - r_mean[:, None, None]
+    dc = cols - c_mean[:, None, None]
+    return -(w * dc * dr).sum(dim=(1, 2)) / (w * dr * dr).sum(dim=(1, 2))
+
+
+REFERENCES = {
+    "interpolate-codes": interpolate_codes,
+    "nearest-code-distance": nearest_code_distance,
+    "image-slant": image_slant,
+}
+
+
+def _reversed_path(z1, z2, steps):
+    t = torch.linspace(0, 1, steps)[:, None]
+    return t * z1 + (1 - t) * z2
+
+
+def _without_end(z1, z2, steps):
+    t = torch.arange(steps)[:, None] / steps
+    return (1 - t) * z1 + t * z2
+
+
+def _squared_distance(points, codes):
+    return torch.cdist(points, codes).pow(2).min(dim=1).values
+
+
+def _nearest_index(points, codes):
+    return torch.cdist(points, codes).argmin(dim=1).float()
+
+
+def _rows_and_columns_swapped(images):
+    return image_slant(images.transpose(-1, -2))
+
+
+def _unweighted_centre(images):
+    n, _, h, w = images.shape
+    rows = torch.arange(h, dtype=images.dtype)[:, None] - (h - 1) / 2
+    cols = torch.arange(w, dtype=images.dtype)[None, :] - (w - 1) / 2
+    x = images.reshape(n, h, w)
+    return -(x * rows * cols).sum(dim=(1, 2)) / (x * rows**2).sum(dim=(1, 2))
+
+
+MISTAKES = {
+    "interpolate-codes": [
+        ("the path runs backwards: the first row must be z1", _reversed_path),
+        (
+            "t stops before 1 (arange / steps): both ends are included,"
+            " torch.linspace(0, 1, steps)",
+            _without_end,
+        ),
+    ],
+    "nearest-code-distance": [
+        ("the squared distance: take the square root", _squared_distance),
+        ("the index of the nearest code, not its distance", _nearest_index),
+    ],
+    "image-slant": [
+        (
+            "rows and columns swapped: rows are the second-to-last dimension, columns the last",
+            _rows_and_columns_swapped,
+        ),
+        (
+            "measured from the image's centre: measure from the ink-weighted centre (r̄, c̄)",
+            _unweighted_centre,
+        ),
+    ],
+}
