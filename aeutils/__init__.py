@@ -40,7 +40,7 @@ from .vae import MLPVAE, ConvVAE, elbo  # noqa: E402
 _LAZY = {
     "anomaly": ("auroc", "reconstruction_scores", "roc"),
     "density": ("fit_density", "nearest_code"),
-    "exercises": ("check",),
+    "exercises": ("check", "reveal"),
     "metrics": ("psnr", "ssim"),
     "perceptual": ("LPIPSUnavailable", "LPIPSWeightsUnavailable", "lpips_distance"),
     "plots": (
