@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aeutils.exercises import EXERCISES  # noqa: E402
-from aeutils.exercises.core import DATA, FORMAT, difference, spec_of  # noqa: E402
+from aeutils.exercises.core import DATA, FORMAT, copy_input, difference, spec_of  # noqa: E402
 
 SEED = 0
 COMMAND = "python tools/exercise_data.py"
@@ -65,16 +65,8 @@ def inputs_digest(cases: list[tuple]) -> str:
     return digest.hexdigest()
 
 
-def _copy(value: object) -> object:
-    if isinstance(value, torch.Tensor):
-        return value.clone()
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    return list(value) if isinstance(value, list) else value
-
-
 def _run(fn, args: tuple) -> object:
-    out = fn(*(_copy(a) for a in args))
+    out = fn(*(copy_input(a) for a in args))  # fresh copies: a training loop changes them
     return out.item() if isinstance(out, np.generic) else out
 
 

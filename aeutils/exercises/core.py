@@ -14,6 +14,7 @@ gives what a known mistake gives, it names the mistake.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import math
@@ -118,8 +119,9 @@ def spec_of(value: object, salt: str) -> dict:
         return {"kind": "int", "sha256": fingerprint(value, salt)}
     if isinstance(value, float):
         return {"kind": "float", "value": value}
-    if isinstance(value, tuple):
-        return {"kind": "tuple", "items": [spec_of(v, f"{salt}/{i}") for i, v in enumerate(value)]}
+    if isinstance(value, (tuple, list)):
+        kind = type(value).__name__
+        return {"kind": kind, "items": [spec_of(v, f"{salt}/{i}") for i, v in enumerate(value)]}
     raise TypeError(f"cannot store an output of type {type(value).__name__}")
 
 
@@ -188,16 +190,16 @@ def difference(got: object, spec: dict, rtol: float, atol: float, salt: str = ""
         return "returned None: did the function forget to `return` its result?"
     if kind == "tensor":
         return _tensor_difference(got, spec, rtol, atol, salt)
-    if kind == "tuple":
+    if kind in ("tuple", "list"):
         items = spec["items"]
-        if not isinstance(got, tuple):
-            return f"returned a {type(got).__name__}, expected a tuple of {len(items)} values"
+        if not isinstance(got, tuple if kind == "tuple" else list):
+            return f"returned a {type(got).__name__}, expected a {kind} of {len(items)} values"
         if len(got) != len(items):
-            return f"returned a tuple of {len(got)} values, expected {len(items)}"
+            return f"returned a {kind} of {len(got)} values, expected {len(items)}"
         for i, (value, item) in enumerate(zip(got, items, strict=True)):
             problem = difference(value, item, rtol, atol, f"{salt}/{i}")
             if problem is not None:
-                return f"item {i} of the tuple {problem}"
+                return f"item {i} of the {kind} {problem}"
         return None
     got = _one_number(got)
     if kind == "bool":
@@ -266,12 +268,19 @@ def diagnosis(name: str, index: int, got: object, exercise: Exercise) -> str | N
     return None
 
 
-def _copy(value: object) -> object:
-    """A copy of an input, so an answer that changes its inputs in place spoils no later case."""
+def copy_input(value: object) -> object:
+    """A copy of an input, so an answer that changes its inputs in place spoils no later case
+    (a model it trains, a generator it draws from)."""
     if isinstance(value, (torch.Tensor, np.ndarray)):
         return value.copy() if isinstance(value, np.ndarray) else value.clone()
     if isinstance(value, list):
         return list(value)
+    if isinstance(value, torch.nn.Module):
+        return copy.deepcopy(value)
+    if isinstance(value, torch.Generator):
+        clone = torch.Generator(device=value.device)
+        clone.set_state(value.get_state())
+        return clone
     return value
 
 
@@ -295,7 +304,7 @@ def check(name: str, answer: Callable, seed: int = 0) -> Verdict:
     for index, (args, spec) in enumerate(zip(cases, data["expected"], strict=True)):
         shown = f"{call}({', '.join(describe(a) for a in args)})"
         try:
-            got = answer(*(_copy(a) for a in args))
+            got = answer(*(copy_input(a) for a in args))
         except Exception as error:  # the reader's code: report, do not crash the notebook
             print(f"✗ {shown} raised {type(error).__name__}: {error}\n  hint: {exercise.hint}")
             return Verdict(False)

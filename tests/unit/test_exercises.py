@@ -272,12 +272,46 @@ def test_describe(value, text):
         ((1, 2), (1, 2), None),
         ([1, 2], (1, 2), "returned a list, expected a tuple of 2 values"),
         ((1, 3), (1, 2), "item 1 of the tuple returned 3, which is not the expected count"),
+        ([0.5, 0.25], [0.5, 0.25], None),
+        ([0.5, torch.tensor(0.25)], [0.5, 0.25], None),
+        ((0.5, 0.25), [0.5, 0.25], "returned a tuple, expected a list of 2 values"),
+        ([0.5], [0.5, 0.25], "returned a list of 1 values, expected 2"),
+        ([0.5, 0.3], [0.5, 0.25], "item 1 of the list returned 0.3, expected 0.25"),
+        (
+            ([0.5], [0.3]),
+            ([0.5], [0.25]),
+            "item 1 of the tuple item 0 of the list returned 0.3, expected 0.25",
+        ),
     ],
 )
 def test_difference(got, expected, problem):
     spec = core.spec_of(expected, "test/0")
     found = core.difference(got, spec, rtol=1e-5, atol=1e-6, salt="test/0")
     assert found == problem if problem is None else found.startswith(problem), found
+
+
+def test_a_list_of_floats_is_stored_as_values():
+    spec = core.spec_of([0.5, 0.25], "a/0")
+    assert spec == {
+        "kind": "list",
+        "items": [{"kind": "float", "value": 0.5}, {"kind": "float", "value": 0.25}],
+    }
+
+
+def test_the_check_hands_each_call_a_fresh_model_and_generator():
+    # a training loop changes its model and draws from its generator: neither spoils a later call
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    generator = torch.Generator().manual_seed(5)
+    model_copy, generator_copy = core.copy_input(model), core.copy_input(generator)
+    assert model_copy is not model and isinstance(model_copy, torch.nn.Sequential)
+    with torch.no_grad():
+        model_copy[0].weight.add_(1.0)
+    model_copy(torch.rand(4, 3))  # updates the copy's BatchNorm running statistics
+    assert not torch.equal(model_copy[0].weight, model[0].weight)
+    assert torch.equal(model[1].running_mean, torch.zeros(2))
+    assert generator_copy is not generator
+    drawn = torch.randperm(10, generator=generator_copy)
+    assert torch.equal(drawn, torch.randperm(10, generator=generator))  # same state, separate
 
 
 def test_exact_answers_are_stored_as_salted_hashes_not_values():
@@ -287,7 +321,7 @@ def test_exact_answers_are_stored_as_salted_hashes_not_values():
     assert set(mask) == {"kind", "dtype", "shape", "sha256"} and mask["dtype"] == "bool"
     for entry in core.stored_data()["exercises"].values():
         for spec in entry["expected"]:
-            assert spec["kind"] in ("tensor", "float", "int", "bool", "tuple")
+            assert spec["kind"] in ("tensor", "float", "int", "bool", "tuple", "list")
             if spec["kind"] in ("int", "bool"):
                 assert set(spec) == {"kind", "sha256"}
 
