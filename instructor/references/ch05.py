@@ -8,6 +8,8 @@ Instructor side: not installed with aeutils. After editing, regenerate the store
 
 from __future__ import annotations
 
+import operator
+
 import torch
 import torch.nn.functional as F
 
@@ -20,11 +22,12 @@ def shift_images(x: torch.Tensor, dy: int, dx: int) -> torch.Tensor:
     return padded[..., top : top + height, left : left + width]
 
 
-def early_stopping(val_losses: list[float], patience: int) -> tuple[int, int]:
-    """(best epoch, last epoch trained), 1-based, as `aeutils.fit(..., patience=...)` decides."""
+def early_stopping(val_losses: list[float], patience: int, improves=operator.lt) -> tuple[int, int]:
+    """(best epoch, last epoch trained), 1-based, as `aeutils.fit(..., patience=...)` decides:
+    an epoch improves when `improves(loss, best_loss)`, a strictly lower loss."""
     best_loss, best_epoch, waited = float("inf"), 0, 0
     for epoch, loss in enumerate(val_losses, start=1):
-        if loss < best_loss:
+        if improves(loss, best_loss):
             best_loss, best_epoch, waited = loss, epoch, 0
         else:
             waited += 1
@@ -61,15 +64,7 @@ def _directions_swapped(x, dy, dx):
 
 
 def _ties_improve(val_losses, patience):
-    best_loss, best_epoch, waited = float("inf"), 0, 0
-    for epoch, loss in enumerate(val_losses, start=1):
-        if loss <= best_loss:
-            best_loss, best_epoch, waited = loss, epoch, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                return best_epoch, epoch
-    return best_epoch, len(val_losses)
+    return early_stopping(val_losses, patience, improves=operator.le)
 
 
 def _strongest_output(jacobian, x, ink=0.5):
