@@ -22,6 +22,10 @@ from .common import Check, Outcome
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 PREFIXES_ENV = "BENCH_NOTEBOOKS"  # e.g. "ch00 ch01": run only notebooks whose names start so
+# A folder (absent or empty) to keep the run's trained models (models/, e.g. for a following
+# `AEUTILS_CACHE=DIR/models make book`) and executed notebooks (notebooks/) in; by default both
+# go to a temporary folder.
+KEEP_ENV = "BENCH_KEEP"
 MIB = 1024 * 1024
 
 CHILD = r"""
@@ -81,16 +85,32 @@ def run_notebook(path: Path, out: Path, quick: bool, env: dict) -> dict:
     }
 
 
+def work_folder(tmp: Path) -> Path:
+    """Where the run's models and notebooks go: $BENCH_KEEP if set (absent or empty), else `tmp`."""
+    kept = os.environ.get(KEEP_ENV)
+    if not kept:
+        return tmp
+    folder = Path(kept).expanduser().resolve()
+    if folder.exists() and any(folder.iterdir()):
+        raise SystemExit(
+            f"${KEEP_ENV}={kept}: expected an empty or absent folder, so that every model is"
+            " trained and timed; it holds files"
+        )
+    return folder
+
+
 def book(quick_mode: bool, quick_suite: bool) -> Outcome:
     paths = notebooks(quick_suite)
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-book-") as tmp:
-        env = {**os.environ, "AEUTILS_CACHE": str(Path(tmp) / "cache")}  # empty: train for real
+        work = work_folder(Path(tmp))
+        (work / "notebooks").mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "AEUTILS_CACHE": str(work / "models")}  # empty: train for real
         env.setdefault("AEUTILS_THREADS", str(min(2, available_cpus())))  # as `make book`
         if not quick_mode:
             env["AEUTILS_STRICT_CLAIMS"] = "1"  # as `make book`: a false claim fails the notebook
         for i, path in enumerate(paths, 1):
-            row = run_notebook(path, Path(tmp) / path.name, quick_mode, env)
+            row = run_notebook(path, work / "notebooks" / path.name, quick_mode, env)
             rows.append(row)
             status = "ok" if row["ok"] else f"FAILED: {row['error'][:200]}"
             print(
@@ -142,7 +162,7 @@ def book(quick_mode: bool, quick_suite: bool) -> Outcome:
     settings = {
         "mode": mode,
         "notebooks": [p.name for p in paths],
-        "cache": "empty temporary AEUTILS_CACHE",
+        "cache": "empty AEUTILS_CACHE" + (" (kept)" if os.environ.get(KEEP_ENV) else ""),
         "runner": "papermill, kernel python3",
         "notebook_filter": os.environ.get(PREFIXES_ENV, ""),
     }

@@ -128,6 +128,20 @@ def test_book_run_measures_a_notebook_and_its_kernels_peak_memory(tmp_path):
     assert not failed["ok"] and "AssertionError" in failed["error"]
 
 
+def test_book_run_keeps_its_models_only_in_an_empty_folder(tmp_path, monkeypatch):
+    from benchmarks import book_run
+
+    monkeypatch.delenv(book_run.KEEP_ENV, raising=False)
+    assert book_run.work_folder(tmp_path) == tmp_path
+    kept = tmp_path / "kept"
+    monkeypatch.setenv(book_run.KEEP_ENV, str(kept))
+    assert book_run.work_folder(tmp_path) == kept.resolve()  # absent: fine
+    (kept / "models").mkdir(parents=True)
+    (kept / "models" / "old.pt").write_bytes(b"")
+    with pytest.raises(SystemExit, match=r"BENCH_KEEP=.*kept: expected an empty or absent folder"):
+        book_run.work_folder(tmp_path)
+
+
 def test_speed_tries_no_more_threads_than_aeutils_threads(monkeypatch):
     from benchmarks import speed
 
