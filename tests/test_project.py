@@ -70,3 +70,20 @@ def test_every_glue_text_role_names_a_format():
     for page in sorted((ROOT / "book").glob("*.md")):
         bare = re.findall(r"\{glue:text\}`([^`]*::\w+)`", page.read_text())
         assert not bare, f"{page.name}: glue:text without a format: {bare}"
+
+
+def test_every_chapter_asks_the_reader_to_predict_then_run():
+    import nbformat
+
+    dropdown = "What the run showed (open it after you have made your prediction)"
+    for notebook in sorted((ROOT / "notebooks").glob("ch*.ipynb")):
+        code = [c.source for c in nbformat.read(notebook, 4).cells if c.cell_type == "code"]
+        asks = [i for i, source in enumerate(code) if re.match(r"PREDICTION\w* = None", source)]
+        assert asks, f"{notebook.name}: no cell `PREDICTION = None` for the reader's answer"
+        experiment = code[asks[0] + 1]
+        assert "with torch.random.fork_rng():" in experiment, f"{notebook.name}: not under fork_rng"
+        assert re.search(r"aeutils\.reveal\(\s+PREDICTION", experiment), (
+            f"{notebook.name}: no reveal"
+        )
+        text = (ROOT / "book" / f"{notebook.stem}.md").read_text()
+        assert dropdown in text, f"{notebook.stem}.md: no closed dropdown with the run's answer"

@@ -56,6 +56,8 @@ def record(executed: Path) -> None:
     EXPECTED.mkdir(parents=True, exist_ok=True)
     for path in sorted(executed.glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
+        if notebook.metadata.get("papermill", {}).get("exception"):
+            raise SystemExit(f"{path}: the run stopped with an error; nothing recorded from it")
         expected = {
             cell.id: text_outputs(cell, f"{path.name}, cell {cell.id}")
             for cell in checked_cells(notebook)

@@ -1,4 +1,5 @@
-"""Chapter 8 exercises: the reparameterisation trick, the KL between diagonal Gaussians, slerp."""
+"""Chapter 8 exercises: the reparameterisation trick, the KL between diagonal Gaussians, and how
+evenly samples spread over the ten digits."""
 
 from __future__ import annotations
 
@@ -26,11 +27,18 @@ def _gaussian_pairs(g: torch.Generator) -> list[tuple]:
     return cases
 
 
-def _slerp_cases(g: torch.Generator) -> list[tuple]:
-    cases = []
-    for d, steps, scale in ((2, 3, 1.0), (16, 9, 1.0), (32, 5, 3.0), (3, 11, 0.5)):
-        cases.append((scale * torch.randn(d, generator=g), torch.randn(d, generator=g), steps))
-    return cases
+def _label_cases(g: torch.Generator) -> list[tuple]:
+    shuffled_tens = torch.arange(10).repeat(7)[torch.randperm(70, generator=g)]
+    skewed = torch.multinomial(
+        torch.tensor([8.0, 1, 1, 4, 0, 0, 2, 1, 0, 3]), 500, True, generator=g
+    )
+    return [
+        (torch.full((40,), 3),),  # one digit only: 0 bits
+        (shuffled_tens,),  # all ten equally often: log2(10) bits
+        (torch.tensor([1, 7] * 25),),  # two digits, half and half: 1 bit
+        (skewed,),  # some digits never occur
+        (torch.randint(10, (7,), generator=g),),
+    ]
 
 
 register(
@@ -54,12 +62,13 @@ register(
     ),
 )
 register(
-    "slerp",
+    "class-spread",
     Exercise(
-        _slerp_cases,
-        "θ = arccos(z1·z2 / (|z1| |z2|)); t from 0 to 1 in `steps` values (torch.linspace);"
-        " weights sin((1 - t)θ)/sin θ on z1 and sin(tθ)/sin θ on z2; result (steps, d)",
-        rtol=1e-4,
-        atol=1e-5,
+        _label_cases,
+        "the entropy in bits of the shares of the digits: p_k = (how often digit k occurs) /"
+        " (number of labels), then −Σ p_k log2 p_k over the digits that occur (0 · log 0 counts"
+        " as 0); return it as a Python float (.item())",
+        rtol=1e-5,
+        atol=1e-6,
     ),
 )

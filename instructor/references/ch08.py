@@ -1,6 +1,6 @@
 """Chapter 8: reference solutions and known mistakes.
 
-The reparameterisation trick, the KL between diagonal Gaussians, slerp.
+The reparameterisation trick, the KL between diagonal Gaussians, the spread of classes.
 
 Instructor side: not installed with aeutils. After editing, regenerate the stored outputs with
 `python tools/exercise_data.py` (see CONTRIBUTING.md, "Exercises").
@@ -26,19 +26,18 @@ def kl_diagonal_gaussians(
     )
 
 
-def slerp(z1: torch.Tensor, z2: torch.Tensor, steps: int) -> torch.Tensor:
-    """`steps` codes along the spherical interpolation from z1 to z2 (both ends included):
-    sin((1 - t)θ)/sin θ · z1 + sin(tθ)/sin θ · z2, θ the angle between z1 and z2."""
-    cos = torch.dot(z1, z2) / (z1.norm() * z2.norm())
-    theta = torch.arccos(cos.clamp(-1, 1))
-    t = torch.linspace(0, 1, steps, dtype=z1.dtype)[:, None]
-    return (torch.sin((1 - t) * theta) * z1 + torch.sin(t * theta) * z2) / torch.sin(theta)
+def class_spread(labels: torch.Tensor) -> float:
+    """How evenly `labels` (digits 0-9) cover the ten classes: the entropy of their shares, in
+    bits (0 for one digit only, log2(10) for all ten equally often)."""
+    shares = torch.bincount(labels, minlength=10) / len(labels)
+    shares = shares[shares > 0]
+    return float(-(shares * shares.log2()).sum()) + 0.0  # not -0.0
 
 
 REFERENCES = {
     "reparameterize": reparameterize,
     "kl-diagonal-gaussians": kl_diagonal_gaussians,
-    "slerp": slerp,
+    "class-spread": class_spread,
 }
 
 
@@ -59,15 +58,21 @@ def _not_summed(mu1, logvar1, mu2, logvar2):
     return 0.5 * ((var1 + (mu1 - mu2) ** 2) / var2 - 1 + logvar2 - logvar1).mean(dim=1)
 
 
-def _linear(z1, z2, steps):
-    t = torch.linspace(0, 1, steps)[:, None]
-    return (1 - t) * z1 + t * z2
+def _in_nats(labels):
+    shares = torch.bincount(labels, minlength=10) / len(labels)
+    shares = shares[shares > 0]
+    return float(-(shares * shares.log()).sum())
 
 
-def _angle_of_unnormalised(z1, z2, steps):
-    theta = torch.arccos((torch.dot(z1, z2)).clamp(-1, 1))
-    t = torch.linspace(0, 1, steps)[:, None]
-    return (torch.sin((1 - t) * theta) * z1 + torch.sin(t * theta) * z2) / torch.sin(theta)
+def _counts_not_shares(labels):
+    counts = torch.bincount(labels, minlength=10).float()
+    counts = counts[counts > 0]
+    return float(-(counts * counts.log2()).sum())
+
+
+def _absent_digits_kept(labels):
+    shares = torch.bincount(labels, minlength=10) / len(labels)
+    return float(-(shares * shares.log2()).sum())
 
 
 MISTAKES = {
@@ -79,8 +84,9 @@ MISTAKES = {
         ("arguments swapped: the KL is not symmetric", _swapped),
         ("the mean over the dimensions: the KL sums over them", _not_summed),
     ],
-    "slerp": [
-        ("the straight line (lerp): slerp follows the arc", _linear),
-        ("θ from unnormalised vectors: divide z1 · z2 by |z1| |z2|", _angle_of_unnormalised),
+    "class-spread": [
+        ("natural logarithms give nats: use log2 for bits", _in_nats),
+        ("counts instead of shares: divide by the number of labels", _counts_not_shares),
+        ("0 · log 0 gave NaN: leave out the digits that never occur", _absent_digits_kept),
     ],
 }

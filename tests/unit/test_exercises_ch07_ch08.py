@@ -51,21 +51,20 @@ def test_kl_diagonal_gaussians_agrees_with_torch_distributions():
     assert torch.allclose(same, torch.zeros(6, dtype=torch.float64))
 
 
-def test_slerp_runs_along_the_arc_between_the_ends():
-    e1, e2 = torch.tensor([1.0, 0.0, 0.0]), torch.tensor([0.0, 1.0, 0.0])
-    path = ch08.slerp(e1, e2, 5)
-    assert torch.allclose(path[0], e1, atol=1e-6) and torch.allclose(path[-1], e2, atol=1e-6)
-    assert torch.allclose(path.norm(dim=1), torch.ones(5), atol=1e-6)  # stays on the unit circle
-    assert torch.allclose(path[2], (e1 + e2) / math.sqrt(2), atol=1e-6)
+def test_class_spread_is_the_entropy_of_the_label_shares_in_bits():
+    assert ch08.class_spread(torch.full((9,), 4)) == 0.0
+    assert math.isclose(ch08.class_spread(torch.arange(10).repeat(3)), math.log2(10), rel_tol=1e-6)
+    assert math.isclose(
+        ch08.class_spread(torch.tensor([2, 2, 2, 5])), stats.entropy([3, 1], base=2), rel_tol=1e-6
+    )
 
 
-def test_the_slerp_check_accepts_an_answer_through_unit_vectors(capsys):
-    def via_unit_vectors(z1, z2, steps):
-        u1, u2 = z1 / z1.norm(), z2 / z2.norm()
-        theta = torch.arccos((u1 @ u2).clamp(-1, 1))
-        t = torch.linspace(0, 1, steps).unsqueeze(1)
-        weights1 = torch.sin((1 - t) * theta) / torch.sin(theta)
-        weights2 = torch.sin(t * theta) / torch.sin(theta)
-        return weights1 * z1 + weights2 * z2
+def test_the_class_spread_check_names_nats_and_accepts_scipy(capsys):
+    def in_nats(labels):
+        return stats.entropy(torch.bincount(labels).numpy())
 
-    assert exercises.check("slerp", via_unit_vectors)
+    assert not exercises.check("class-spread", in_nats)
+    assert "diagnosis: natural logarithms give nats: use log2 for bits" in capsys.readouterr().out
+    assert exercises.check(
+        "class-spread", lambda labels: stats.entropy(torch.bincount(labels), base=2)
+    )
