@@ -1,4 +1,5 @@
-"""Chapter 1 exercises: the reconstruction objective, an alarm threshold, the AUROC."""
+"""Chapter 1 exercises: the reconstruction objective, an alarm threshold, the false alarms it takes
+to catch most anomalies."""
 
 from __future__ import annotations
 
@@ -23,15 +24,19 @@ def _errors(g: torch.Generator) -> list[tuple]:
 
 def _scores(g: torch.Generator) -> list[tuple]:
     cases = []
-    for n_normal, n_anomaly, shift in [(5, 3, 0.5), (40, 25, 0.2), (200, 7, 1.0), (9, 9, -0.3)]:
+    for n_normal, n_anomaly, shift, catch in [
+        (50, 20, 0.5, 0.95),
+        (200, 40, 0.2, 0.95),
+        (10, 7, -0.2, 0.5),
+        (60, 25, 0.3, 1.0),
+    ]:
         normal = torch.rand(n_normal, generator=g)
         anomaly = torch.rand(n_anomaly, generator=g) + shift
-        cases.append((normal, anomaly))
-    # many ties: scores rounded to a few values, so the handling of ties shows
-    normal = torch.randint(0, 4, (30,), generator=g).float()
-    anomaly = torch.randint(1, 5, (20,), generator=g).float()
-    cases.append((normal, anomaly))
-    cases.append((torch.tensor([0.1, 0.2]), torch.tensor([0.3, 0.4])))  # perfectly separated
+        cases.append((normal, anomaly, catch))
+    # scores on a few values: normal inputs tie with the threshold
+    normal = torch.randint(0, 5, (30,), generator=g).float()
+    anomaly = torch.randint(2, 8, (25,), generator=g).float()
+    cases.append((normal, anomaly, 0.9))
     return cases
 
 
@@ -51,10 +56,11 @@ register(
     ),
 )
 register(
-    "auroc",
+    "false-alarms-at",
     Exercise(
         _scores,
-        "compare every anomaly score with every normal score: count the pairs where the anomaly is"
-        " higher, count ties as one half, divide by the number of pairs",
+        "the threshold is the score of the k-th highest anomaly, k = ceil(catch * number of"
+        " anomalies) (so at least that share is flagged, and no higher threshold flags as many);"
+        " return the share of normal scores >= threshold",
     ),
 )

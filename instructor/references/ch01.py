@@ -1,12 +1,14 @@
 """Chapter 1: reference solutions and known mistakes.
 
-The reconstruction objective, an alarm threshold, the AUROC.
+The reconstruction objective, an alarm threshold, the false alarms it takes to catch most anomalies.
 
 Instructor side: not installed with aeutils. After editing, regenerate the stored outputs with
 `python tools/exercise_data.py` (see CONTRIBUTING.md, "Exercises").
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 
@@ -21,18 +23,25 @@ def anomaly_threshold(normal_errors: torch.Tensor, false_alarm_rate: float) -> f
     return torch.quantile(normal_errors, 1 - false_alarm_rate).item()
 
 
-def auroc(normal_scores: torch.Tensor, anomaly_scores: torch.Tensor) -> float:
-    """Share of (normal, anomaly) pairs in which the anomaly scores higher; ties count one half."""
-    difference = anomaly_scores[:, None] - normal_scores[None, :]
-    higher = (difference > 0).double().mean()
-    ties = (difference == 0).double().mean()
-    return (higher + 0.5 * ties).item()
+def _needed(catch: float, n: int) -> int:
+    """How many of n anomalies make at least a share `catch` (rounded against float noise)."""
+    return math.ceil(round(catch * n, 9))
+
+
+def false_alarms_at(
+    normal_scores: torch.Tensor, anomaly_scores: torch.Tensor, catch: float
+) -> float:
+    """The share of normal inputs flagged (score >= threshold) by the highest threshold that still
+    flags at least a share `catch` of the anomalies: the false-positive rate at that true-positive
+    rate."""
+    threshold = anomaly_scores.sort(descending=True).values[_needed(catch, len(anomaly_scores)) - 1]
+    return (normal_scores >= threshold).double().mean().item()
 
 
 REFERENCES = {
     "reconstruction-objective": reconstruction_objective,
     "anomaly-threshold": anomaly_threshold,
-    "auroc": auroc,
+    "false-alarms-at": false_alarms_at,
 }
 
 
@@ -48,20 +57,25 @@ def _wrong_quantile(normal_errors, false_alarm_rate):
     return torch.quantile(normal_errors, false_alarm_rate).item()
 
 
-def _ties_count_zero(normal, anomaly):
-    return (anomaly[:, None] > normal[None, :]).float().mean().item()
+def _strictly_above(normal, anomaly, catch):
+    threshold = anomaly.sort(descending=True).values[_needed(catch, len(anomaly)) - 1]
+    return (normal > threshold).double().mean().item()
 
 
-def _ties_count_one(normal, anomaly):
-    return (anomaly[:, None] >= normal[None, :]).float().mean().item()
+def _rounded_down(normal, anomaly, catch):
+    k = max(1, math.floor(catch * len(anomaly)))
+    threshold = anomaly.sort(descending=True).values[k - 1]
+    return (normal >= threshold).double().mean().item()
 
 
-def _reversed(normal, anomaly):
-    return (normal[:, None] > anomaly[None, :]).float().mean().item()
+def _interpolated(normal, anomaly, catch):
+    threshold = torch.quantile(anomaly, 1 - catch)
+    return (normal >= threshold).double().mean().item()
 
 
-def _means(normal, anomaly):
-    return (anomaly.mean() > normal.mean()).float().item()
+def _anomalies_caught(normal, anomaly, catch):
+    threshold = anomaly.sort(descending=True).values[_needed(catch, len(anomaly)) - 1]
+    return (anomaly >= threshold).double().mean().item()
 
 
 MISTAKES = {
@@ -79,13 +93,23 @@ MISTAKES = {
             _wrong_quantile,
         ),
     ],
-    "auroc": [
-        ("ties count 0: count each tie as one half", _ties_count_zero),
-        ("ties count 1: count each tie as one half", _ties_count_one),
+    "false-alarms-at": [
         (
-            "arguments swapped: this is the share of pairs where the normal score is higher",
-            _reversed,
+            "a normal score equal to the threshold is flagged too: compare with >=, not >",
+            _strictly_above,
         ),
-        ("one comparison of the two means: compare every (normal, anomaly) pair", _means),
+        (
+            "at least a share catch: round the number of anomalies to flag up, not down",
+            _rounded_down,
+        ),
+        (
+            "an interpolated quantile falls between two anomaly scores: the threshold is the score"
+            " of the last anomaly that must be flagged",
+            _interpolated,
+        ),
+        (
+            "that is the share of anomalies flagged: return the share of normal inputs flagged",
+            _anomalies_caught,
+        ),
     ],
 }

@@ -1,5 +1,7 @@
 """Chapters 1 and 2: the self-checks catch typical mistakes, and their references are right."""
 
+import math
+
 import pytest
 import torch
 from torch import nn
@@ -62,35 +64,37 @@ def test_threshold_reference_leaves_the_rate_above():
     ("wrong", "diagnosis"),
     [
         (
-            lambda n, a: (a[:, None] > n[None, :]).float().mean().item(),
-            "ties count 0: count each tie as one half",
+            lambda n, a, c: (
+                (n > a.sort(descending=True).values[math.ceil(c * len(a)) - 1])
+                .double()
+                .mean()
+                .item()
+            ),
+            "a normal score equal to the threshold is flagged too: compare with >=, not >",
         ),
         (
-            lambda n, a: (a[:, None] >= n[None, :]).float().mean().item(),
-            "ties count 1: count each tie as one half",
-        ),
-        (
-            lambda n, a: (n[:, None] > a[None, :]).float().mean().item(),
-            "arguments swapped: this is the share of pairs where the normal score is higher",
-        ),
-        (
-            lambda n, a: (a.mean() > n.mean()).float().item(),
-            "one comparison of the two means: compare every (normal, anomaly) pair",
+            lambda n, a, c: (n >= torch.quantile(a, 1 - c)).double().mean().item(),
+            "an interpolated quantile falls between two anomaly scores: the threshold is the score"
+            " of the last anomaly that must be flagged",
         ),
     ],
-    ids=["ties-zero", "ties-one", "reversed", "means"],
+    ids=["strictly-above", "interpolated"],
 )
-def test_auroc_catches_typical_mistakes(wrong, diagnosis, capsys):
-    fails("auroc", wrong, capsys, "returned", f"\n  diagnosis: {diagnosis}\n")
+def test_false_alarms_at_catches_typical_mistakes(wrong, diagnosis, capsys):
+    fails("false-alarms-at", wrong, capsys, "returned", f"\n  diagnosis: {diagnosis}\n")
 
 
-def test_auroc_reference_matches_scikit_learn():
-    from sklearn.metrics import roc_auc_score
+def test_false_alarms_at_is_the_false_positive_rate_of_scikit_learns_roc_curve():
+    from sklearn.metrics import roc_curve
 
-    for normal, anomaly in ch01_cases._scores(torch.Generator().manual_seed(5)):
+    for normal, anomaly, catch in ch01_cases._scores(torch.Generator().manual_seed(5)):
         labels = [0] * len(normal) + [1] * len(anomaly)
-        expected = roc_auc_score(labels, torch.cat([normal, anomaly]).numpy())
-        assert ch01.auroc(normal, anomaly) == pytest.approx(expected)
+        fpr, tpr, _ = roc_curve(labels, torch.cat([normal, anomaly]), drop_intermediate=False)
+        expected = fpr[(tpr >= catch - 1e-12).argmax()]
+        assert ch01.false_alarms_at(normal, anomaly, catch) == pytest.approx(expected)
+    # a hand-worked case: catch 2 of 3 anomalies (0.9, 0.6, 0.2) -> threshold 0.6
+    normal = torch.tensor([0.1, 0.6, 0.7, 0.3])
+    assert ch01.false_alarms_at(normal, torch.tensor([0.9, 0.2, 0.6]), 0.6) == 0.5
 
 
 def test_conv_sizes_match_torch_on_every_case():
