@@ -23,6 +23,11 @@ def anomaly_threshold(normal_errors: torch.Tensor, false_alarm_rate: float) -> f
     return torch.quantile(normal_errors, 1 - false_alarm_rate).item()
 
 
+def _threshold(anomaly_scores: torch.Tensor, flagged: int) -> torch.Tensor:
+    """The highest threshold that flags (score >= threshold) `flagged` of the anomalies."""
+    return anomaly_scores.sort(descending=True).values[flagged - 1]
+
+
 def _needed(catch: float, n: int) -> int:
     """How many of n anomalies make at least a share `catch` (rounded against float noise)."""
     return math.ceil(round(catch * n, 9))
@@ -34,7 +39,7 @@ def false_alarms_at(
     """The share of normal inputs flagged (score >= threshold) by the highest threshold that still
     flags at least a share `catch` of the anomalies: the false-positive rate at that true-positive
     rate."""
-    threshold = anomaly_scores.sort(descending=True).values[_needed(catch, len(anomaly_scores)) - 1]
+    threshold = _threshold(anomaly_scores, _needed(catch, len(anomaly_scores)))
     return (normal_scores >= threshold).double().mean().item()
 
 
@@ -58,13 +63,13 @@ def _wrong_quantile(normal_errors, false_alarm_rate):
 
 
 def _strictly_above(normal, anomaly, catch):
-    threshold = anomaly.sort(descending=True).values[_needed(catch, len(anomaly)) - 1]
+    threshold = _threshold(anomaly, _needed(catch, len(anomaly)))
     return (normal > threshold).double().mean().item()
 
 
 def _rounded_down(normal, anomaly, catch):
     k = max(1, math.floor(catch * len(anomaly)))
-    threshold = anomaly.sort(descending=True).values[k - 1]
+    threshold = _threshold(anomaly, k)
     return (normal >= threshold).double().mean().item()
 
 
@@ -74,7 +79,7 @@ def _interpolated(normal, anomaly, catch):
 
 
 def _anomalies_caught(normal, anomaly, catch):
-    threshold = anomaly.sort(descending=True).values[_needed(catch, len(anomaly)) - 1]
+    threshold = _threshold(anomaly, _needed(catch, len(anomaly)))
     return (anomaly >= threshold).double().mean().item()
 
 
