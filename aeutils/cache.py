@@ -4,8 +4,8 @@ Several cells or chapters often need the same trained model. `fit_cached` trains
 and saves it; later calls with the same configuration load the saved weights instead of training
 again. The key covers everything that determines the weights: the architecture, the data's values,
 the loss and settings, the seed, the torch version, and a digest of aeutils' own source (all but
-the exercises' self-checks, which train nothing) and of the repository's lock file, where there is
-one: no change to the code or data serves an old model.
+the exercises' self-checks and the explorers' export, which train nothing) and of the repository's
+lock file, where there is one: no change to the code or data serves an old model.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from .validation import check_callable, check_images, check_model, check_scalar
 CACHE_ENV = "AEUTILS_CACHE"
 _NOT_IN_KEY = {"progress", "device"}  # how training is shown or where it runs, not what it learns
 _PACKAGE = Path(__file__).resolve().parent
+_TRAINS_NOTHING = {"exercises", "explorer.py"}  # parts of aeutils that cannot change a model
 _LOCK = _PACKAGE.parent / "requirements" / "lock.txt"  # present in the repository, not on Colab
 # Parts of a description that change from run to run: a key holding them would never match again.
 _UNSTABLE = re.compile(r"0x[0-9a-fA-F]{6,}|<lambda>|<locals>")
@@ -54,9 +55,10 @@ def fingerprint(x: torch.Tensor | None) -> str:
 
 
 def training_sources(package: Path = _PACKAGE) -> list[Path]:
-    """aeutils' source files that can change what a model learns: all but the self-checks."""
+    """aeutils' source files that can change what a model learns: all but the self-checks and
+    the explorers' export."""
     found = package.rglob("*.py")
-    return sorted(p for p in found if "exercises" not in p.relative_to(package).parts)
+    return sorted(p for p in found if not _TRAINS_NOTHING & set(p.relative_to(package).parts))
 
 
 def files_digest(paths: list[Path], root: Path) -> str:

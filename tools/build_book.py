@@ -154,8 +154,9 @@ def stage_executed(
         for part in toc["parts"]:
             part["chapters"] = [c for c in part["chapters"] if keep(c["file"])]
         toc["parts"] = [part for part in toc["parts"] if part["chapters"]]
-        # Links to the pages left out (e.g. the index's link to the instructor page) stay broken.
-        config["sphinx"]["config"]["suppress_warnings"] = ["ref.doc"]
+        # Links to the pages left out (e.g. the index's link to the instructor page) stay broken,
+        # and explorers whose notebook is left out stay hidden.
+        config["sphinx"]["config"]["suppress_warnings"] = ["ref.doc", "explorer.data"]
         (src / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return src

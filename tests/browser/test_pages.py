@@ -8,51 +8,12 @@ Run: `pytest tests/browser --html-dir _build/html` (Chromium: as tools/prereqs.p
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import sync_playwright
-
+from tests.browser.conftest import Visit, shot_path
 from tests.course import NOTEBOOKS, REPOSITORY_URL
-from tools.prereqs import Missing, find_chromium
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-    "--no-first-run", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 SKIP = ("_static/", "_sources/", "mathjax/", "genindex.html")
-
-
-@pytest.fixture(scope="module")
-def site(html_dir):
-    handler = functools.partial(QuietHandler, directory=str(html_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep the test output readable
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:  # the Chromium that `make test` checked first: $CHROMIUM, PATH or Playwright's
-        executable = find_chromium(dict(os.environ), Path.home())
-    except Missing as problem:
-        pytest.fail(str(problem))
-    if executable is None:
-        pytest.fail("no Chromium: run tools/prereqs.py --chromium, which names the fix")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def book_pages(html_dir: Path) -> list[str]:
@@ -65,39 +26,6 @@ def pytest_generate_tests(metafunc):
         folder = Path(metafunc.config.getoption("--html-dir")).resolve()
         pages = book_pages(folder) if folder.is_dir() else ["index.html"]
         metafunc.parametrize("page_path", pages)
-
-
-class Visit:
-    """One page opened in a fresh browser tab, with everything that went wrong on the way."""
-
-    def __init__(self, browser, url: str, width: int, height: int = 900) -> None:
-        self.console_errors: list[str] = []
-        self.failed: list[str] = []
-        self.page = browser.new_page(viewport={"width": width, "height": height})
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.on("response", self._response)
-        self.page.goto(url, wait_until="networkidle")
-        self.page.wait_for_function("document.readyState === 'complete'")
-        self.page.evaluate("() => (window.MathJax?.startup?.promise ?? Promise.resolve())")
-
-    def _console(self, message) -> None:
-        if message.type == "error":
-            self.console_errors.append(f"{message.text} at {message.location.get('url')}")
-
-    def _response(self, response) -> None:
-        if response.status >= 400:
-            self.failed.append(f"{response.url} (HTTP {response.status})")
-
-    def close(self) -> None:
-        self.page.close()
-
-
-def shot_path(html_dir: Path, page_path: str, suffix: str) -> Path:
-    folder = html_dir.parent / "screenshots"
-    folder.mkdir(exist_ok=True)
-    return folder / f"{page_path.removesuffix('.html').replace('/', '__')}{suffix}.png"
 
 
 def test_page_loads_cleanly_renders_and_fits_a_phone(browser, site, html_dir, page_path):
