@@ -84,7 +84,8 @@ test: prereqs test-folder $(STAMP)
 	  --junitxml=$(TEST_DIR)/junit-html.xml; \
 	$(TIMED) browser $(PYTEST) tests/browser --html-dir $(TEST_HTML) --junitxml=$(TEST_DIR)/junit-browser.xml; \
 	echo "Executed notebooks: $(TEST_DIR)/notebooks/   Test build of the book: $(TEST_HTML)/index.html"; \
-	echo "Browser screenshots: $(TEST_DIR)/book/src/_build/screenshots/"
+	echo "Browser screenshots: $(TEST_DIR)/book/src/_build/screenshots/"; \
+	echo "Explorers measured in the browser: $(TEST_DIR)/book/src/_build/explorers.json"
 
 assignments: prereqs book
 	@$(TIMED) assignments bash -c '$(BIN)/python tools/assignments.py _build/assignments/notebooks && \

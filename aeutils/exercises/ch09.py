@@ -1,9 +1,11 @@
-"""Chapter 9 exercises: sparsity KL per unit, Jacobian norm of a Sigmoid layer, β-VAE loss."""
+"""Chapter 9 exercises: sparsity KL per unit, Jacobian norm of a Sigmoid layer, the VAE's
+objective."""
 
 from __future__ import annotations
 
 import torch
 
+from ..vae import MLPVAE
 from .core import Exercise, register
 
 
@@ -27,14 +29,32 @@ def _layer_cases(g: torch.Generator) -> list[tuple]:
     return cases
 
 
+class TinyVAE(MLPVAE):
+    """An `MLPVAE` with D inputs, H hidden units and K code numbers, every weight drawn from `g`
+    (the global random generator is left untouched), shown by its sizes."""
+
+    def __init__(self, g: torch.Generator, sizes: tuple[int, int, int]) -> None:
+        d, h, k = sizes
+        with torch.random.fork_rng():
+            super().__init__((d, h), k)
+        with torch.no_grad():
+            for p in self.parameters():
+                p.copy_(torch.randn(p.shape, generator=g) / p.shape[-1] ** 0.5)
+        self.sizes = sizes
+
+    def __repr__(self) -> str:
+        d, h, k = self.sizes
+        return f"MLPVAE({d}→{h}→μ and log σ² of {k})"
+
+
 def _vae_cases(g: torch.Generator) -> list[tuple]:
     cases = []
-    for n, d, k, beta in ((2, 4, 2, 1.0), (5, 784, 16, 1.0), (3, 20, 3, 4.0), (4, 9, 5, 0.5)):
-        x = (torch.rand(n, d, generator=g) > 0.5).float()
-        logits = torch.randn(n, d, generator=g) * 3
-        mu = torch.randn(n, k, generator=g)
-        logvar = torch.randn(n, k, generator=g) - 1
-        cases.append((x, logits, mu, logvar, beta))
+    for n, sizes, beta in ((3, (6, 5, 2), 1.0), (4, (784, 32, 16), 1.0), (5, (20, 8, 3), 4.0),
+                           (2, (9, 6, 4), 0.5)):  # fmt: skip
+        model = TinyVAE(g, sizes)
+        x = (torch.rand(n, sizes[0], generator=g) > 0.5).float()
+        eps = torch.randn(n, sizes[2], generator=g)
+        cases.append((model, x, beta, eps))
     return cases
 
 
@@ -59,12 +79,12 @@ register(
     ),
 )
 register(
-    "beta-elbo",
+    "vae-objective",
     Exercise(
         _vae_cases,
-        "sum the Bernoulli negative log-likelihood over pixels (binary_cross_entropy_with_logits,"
-        " reduction='none', then .sum(dim=1)); KL = ½ Σ (μ² + σ² − 1 − log σ²) with σ² ="
-        " exp(logvar); one value per example",
+        "z = μ + σ·ε with σ = exp(½ log σ²); −log p(x|z) is the Bernoulli loss of"
+        " decode_logits(z) against x, summed over pixels; KL = ½ Σ (μ² + σ² − 1 − log σ²); the"
+        " mean over the batch of the reconstruction term plus β times the KL",
         rtol=1e-4,
         atol=1e-4,
     ),

@@ -11,9 +11,9 @@ A chapter places one with
 The notebook glues the widget's data when it runs (`aeutils.explorer.export("latent-map", ...)`).
 The build writes them to `_static/explorer-data/<notebook>--<kind>.js`, and the page loads the
 shared code (`static/explorer/core.js`), the widget's own script (`static/explorer/<kind>.js`)
-and its style; the data script is loaded only when the widget comes near the screen. Everything is served by the
-book, so it works offline and from `file://`. Without JavaScript the widget stays hidden and the
-chapter's static figure tells the story.
+and its style; the data script is loaded only when the widget comes near the screen. Everything
+is served by the book, so it works offline and from `file://`. Without JavaScript the widget
+stays hidden and the chapter's static figure tells the story.
 """
 
 from __future__ import annotations

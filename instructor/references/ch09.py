@@ -1,6 +1,6 @@
 """Chapter 9: reference solutions and known mistakes.
 
-Sparsity KL per unit, Jacobian norm of a Sigmoid layer, β-VAE loss.
+Sparsity KL per unit, Jacobian norm of a Sigmoid layer, the VAE's objective.
 
 Instructor side: not installed with aeutils. After editing, regenerate the stored outputs with
 `python tools/exercise_data.py` (see CONTRIBUTING.md, "Exercises").
@@ -29,23 +29,24 @@ def sigmoid_jacobian_norm(
     return (z * (1 - z)).pow(2) @ weight.pow(2).sum(dim=1)
 
 
-def beta_vae_loss(
-    x: torch.Tensor, logits: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor, beta: float
-) -> torch.Tensor:
-    """Per example: -log p(x|z) (Bernoulli, from pixel logits, summed over pixels) + β · KL.
+def vae_objective(model, x: torch.Tensor, beta: float, eps: torch.Tensor) -> torch.Tensor:
+    """The batch mean of -log p(x|z) + β · KL(q(z|x) || N(0, I)), z drawn from q(z|x) with `eps`.
 
-    KL(N(μ, σ²) || N(0, I)) = ½ Σ_k (μ_k² + σ_k² − 1 − log σ_k²), with `logvar` = log σ².
-    x and logits (N, D), mu and logvar (N, K) -> (N,).
+    z = μ + σ ε (the reparameterisation trick), σ = exp(½ log σ²); a Bernoulli likelihood from the
+    decoder's pixel logits, summed over pixels; KL = ½ Σ_k (μ_k² + σ_k² − 1 − log σ_k²).
     """
+    mu, logvar = model.encode_distribution(x)
+    z = mu + torch.exp(0.5 * logvar) * eps
+    logits = model.decode_logits(z)
     reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(dim=1)
     kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1)
-    return reconstruction + beta * kl
+    return (reconstruction + beta * kl).mean()
 
 
 REFERENCES = {
     "sparsity-kl": kl_sparsity,
     "sigmoid-jacobian-norm": sigmoid_jacobian_norm,
-    "beta-elbo": beta_vae_loss,
+    "vae-objective": vae_objective,
 }
 
 
@@ -76,32 +77,50 @@ def _norm_not_squared(x, weight, bias):
     return sigmoid_jacobian_norm(x, weight, bias).sqrt()
 
 
-def _mean_over_pixels(x, logits, mu, logvar, beta):
-    reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="none")
-    kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1)
-    return reconstruction.mean(dim=1) + beta * kl
+def _vae_terms(model, x, eps, spread=lambda logvar: torch.exp(0.5 * logvar)):
+    """The per-pixel Bernoulli losses, μ and log σ², with σ = spread(log σ²) (None: z = μ)."""
+    mu, logvar = model.encode_distribution(x)
+    z = mu if spread is None else mu + spread(logvar) * eps
+    bce = F.binary_cross_entropy_with_logits(model.decode_logits(z), x, reduction="none")
+    return bce, mu, logvar
 
 
-def _logvar_as_sigma(x, logits, mu, logvar, beta):
-    reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
-    kl = 0.5 * (mu.pow(2) + logvar.pow(2) - 1.0 - 2 * torch.log(logvar.abs())).sum(dim=1)
-    return reconstruction + beta * kl
+def _kl(mu, logvar):
+    return 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1)
 
 
-def _without_half(x, logits, mu, logvar, beta):
-    reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
-    kl = (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1)
-    return reconstruction + beta * kl
+def _code_is_the_mean(model, x, beta, eps):
+    bce, mu, logvar = _vae_terms(model, x, eps, spread=None)
+    return (bce.sum(dim=1) + beta * _kl(mu, logvar)).mean()
 
 
-def _beta_on_reconstruction(x, logits, mu, logvar, beta):
-    reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
-    kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1)
-    return beta * reconstruction + kl
+def _sigma_is_the_variance(model, x, beta, eps):
+    bce, mu, logvar = _vae_terms(model, x, eps, spread=torch.exp)
+    return (bce.sum(dim=1) + beta * _kl(mu, logvar)).mean()
 
 
-def _batch_mean(x, logits, mu, logvar, beta):
-    return beta_vae_loss(x, logits, mu, logvar, beta).mean()
+def _sigma_is_the_log_variance(model, x, beta, eps):
+    bce, mu, logvar = _vae_terms(model, x, eps, spread=lambda logvar: logvar)
+    return (bce.sum(dim=1) + beta * _kl(mu, logvar)).mean()
+
+
+def _mean_over_pixels(model, x, beta, eps):
+    bce, mu, logvar = _vae_terms(model, x, eps)
+    return (bce.mean(dim=1) + beta * _kl(mu, logvar)).mean()
+
+
+def _without_half(model, x, beta, eps):
+    bce, mu, logvar = _vae_terms(model, x, eps)
+    return (bce.sum(dim=1) + beta * 2 * _kl(mu, logvar)).mean()
+
+
+def _beta_on_reconstruction(model, x, beta, eps):
+    bce, mu, logvar = _vae_terms(model, x, eps)
+    return (beta * bce.sum(dim=1) + _kl(mu, logvar)).mean()
+
+
+def _batch_sum(model, x, beta, eps):
+    return vae_objective(model, x, beta, eps) * len(x)
 
 
 MISTAKES = {
@@ -115,11 +134,19 @@ MISTAKES = {
         ("z(1 − z) not squared: square each derivative ∂z_j/∂x_i", _not_squared),
         ("the norm, not its square: drop the square root", _norm_not_squared),
     ],
-    "beta-elbo": [
+    "vae-objective": [
+        (
+            "z is the mean μ: draw z = μ + σ·ε from q(z|x) (the reparameterisation trick)",
+            _code_is_the_mean,
+        ),
+        (
+            "σ = exp(log σ²) is the variance: the standard deviation is exp(½ log σ²)",
+            _sigma_is_the_variance,
+        ),
+        ("log σ² used as σ: σ = exp(½ log σ²)", _sigma_is_the_log_variance),
         ("the mean over pixels: the log-likelihood sums over them", _mean_over_pixels),
-        ("log-variance used as σ", _logvar_as_sigma),
         ("missing the ½ in the KL", _without_half),
         ("β weights the reconstruction: it weights the KL", _beta_on_reconstruction),
-        ("one number for the batch: one value per example", _batch_mean),
+        ("the sum over the batch: fit wants its mean", _batch_sum),
     ],
 }

@@ -55,13 +55,20 @@ def test_each_known_mistake_fails_with_its_own_diagnosis(name, diagnosis, wrong,
             "this is the sum over pixels; the exercise asks for the mean",
         ),
         (
-            "beta-elbo",
-            lambda x, logits, mu, logvar, beta: (
-                torch.nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="none")
+            "vae-objective",
+            lambda model, x, beta, eps: (
+                torch.nn.functional.binary_cross_entropy_with_logits(
+                    model.decode_logits(model.encode_distribution(x)[0]), x, reduction="none"
+                )
                 .sum(1)
-                .add(beta * (mu**2 + logvar.exp() - 1 - logvar).sum(1))
+                .add(
+                    beta
+                    * 0.5
+                    * (lambda m, lv: m**2 + lv.exp() - 1 - lv)(*model.encode_distribution(x)).sum(1)
+                )
+                .mean()
             ),
-            "missing the ½ in the KL",
+            "z is the mean μ: draw z = μ + σ·ε from q(z|x) (the reparameterisation trick)",
         ),
         ("reparameterize", lambda mu, logvar, eps: mu + logvar * eps, "log-variance used as σ"),
         (
@@ -72,7 +79,7 @@ def test_each_known_mistake_fails_with_its_own_diagnosis(name, diagnosis, wrong,
             "arguments swapped: the KL is not symmetric",
         ),
     ],
-    ids=["sum-not-mean", "missing-half", "logvar-as-sigma", "swapped"],
+    ids=["sum-not-mean", "no-sampling", "logvar-as-sigma", "swapped"],
 )
 def test_a_reader_s_own_wrong_answer_gets_the_named_diagnosis(name, wrong, diagnosis, capsys):
     # written here, not taken from instructor/: the diagnosis comes from the outputs alone

@@ -17,7 +17,7 @@ AEExplorer.define("latent-map", (app, data) => {
     const map = X.canvas(SIZE, SIZE, `${spec.title}: the test digits' codes, coloured by digit`);
     map.tabIndex = 0;
     map.classList.add("ae-map");
-    map.style.width = ""; // CSS: as wide as fits beside the decoded image, at most SIZE
+    map.style.width = ""; // CSS: SIZE, or narrower where the page is
     map.setAttribute("role", "application");
     map.setAttribute("aria-roledescription", "code plane");
     map.setAttribute(
@@ -94,8 +94,8 @@ AEExplorer.define("latent-map", (app, data) => {
     app.append(
       X.element("div", { class: "ae-map-block" }, [
         X.element("h4", { class: "ae-map-title", text: spec.title }),
-        X.element("div", { class: "ae-row ae-map-row" }, [map, out.figure]),
-        readout,
+        map,
+        X.element("div", { class: "ae-row ae-map-row" }, [out.figure, readout]),
       ]),
     );
     return { decoder, show, state, map, image: out.image };
