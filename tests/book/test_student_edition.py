@@ -39,17 +39,25 @@ def text_solution_lines(text: Path) -> list[str]:
     ]
 
 
-def distinctive(lines: list[str]) -> list[str]:
-    """The lines worth searching for: long enough, and not a bare signature or import."""
-    kept = {squash(line) for line in lines if len(squash(line)) > 20}
-    return sorted(line for line in kept if not line.startswith(("def ", "import ", "#")))
+def lesson_code(paths: list[Path]) -> str:
+    """The code of the cells that are not solutions: what every reader sees anyway."""
+    cells = [c for path in paths for c in load_notebook(path)["cells"]]
+    return squash(" ".join(source(c) for c in cells if "solution" not in tags(c)))
+
+
+def distinctive(lines: list[str], lesson: str = "") -> list[str]:
+    """The lines worth searching for: long enough, not a bare signature or import, and not a line
+    the lesson's own cells contain too (`lesson`: their code)."""
+    kept = {squash(line) for line in lines if len(squash(line)) > 20} - {""}
+    bare = ("def ", "import ", "#")
+    return sorted(line for line in kept if not line.startswith(bare) and line not in lesson)
 
 
 def solution_code_lines() -> list[str]:
     """Distinctive code lines of every solution: notebook solution cells and solution blocks."""
     lines = [line for path in NOTEBOOKS for line in notebook_solution_lines(path)]
     lines += [line for text in CHAPTER_TEXTS for line in text_solution_lines(text)]
-    return distinctive(lines)
+    return distinctive(lines, lesson_code(NOTEBOOKS))
 
 
 def compact(text: str) -> str:
@@ -80,7 +88,7 @@ def test_student_notebooks_keep_stubs_and_checks_but_no_solution(path):
     student = student_notebook(reader)
     reader_code = squash(" ".join(source(c) for c in reader["cells"]))
     student_code = squash(" ".join(source(c) for c in student["cells"]))
-    own = distinctive(notebook_solution_lines(path))  # this notebook's own solutions
+    own = distinctive(notebook_solution_lines(path), lesson_code([path]))  # its own solutions
     shown = [line for line in own if line in reader_code]
     leaked = [line for line in own if line in student_code]
     assert shown, "found no solution code in the reader's notebook"
@@ -97,7 +105,7 @@ def chapter_solution_lines(chapter: str) -> list[str]:
     lines += [
         line for t in CHAPTER_TEXTS if t.name.startswith(chapter) for line in text_solution_lines(t)
     ]
-    return distinctive(lines)
+    return distinctive(lines, lesson_code([p for p in NOTEBOOKS if p.name.startswith(chapter)]))
 
 
 def test_student_book_shows_exercises_but_no_solution(request):
