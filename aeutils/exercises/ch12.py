@@ -1,4 +1,5 @@
-"""Chapter 12 exercises: images as sequences of patches, masking patches, the masked-patch loss."""
+"""Chapter 12 exercises: images as sequences of patches, masking patches, the masked
+autoencoder's loss on normalised hidden patches."""
 
 from __future__ import annotations
 
@@ -69,12 +70,13 @@ register(
     ),
 )
 register(
-    "masked-loss",
+    "normalized-masked-loss",
     Exercise(
         _loss_cases,
-        "sum the squared errors over the masked pixels of the whole batch and divide by the number"
-        " of masked pixels (not by all pixels, not image by image)",
+        "each hidden patch's target: its own pixels minus their mean, divided by √(variance +"
+        " 1e-6), the variance over that patch's pixels dividing by their number; then the mean"
+        " of the squared errors over all hidden pixels of the batch (the output is not normalised)",
         rtol=1e-4,
-        atol=1e-6,
+        atol=1e-5,
     ),
 )

@@ -1,6 +1,6 @@
 """Chapter 12: reference solutions and known mistakes.
 
-Images as sequences of patches, masking patches, the masked-patch loss.
+Images as sequences of patches, masking patches, the loss on normalised hidden patches.
 
 Instructor side: not installed with aeutils. After editing, regenerate the stored outputs with
 `python tools/exercise_data.py` (see CONTRIBUTING.md, "Exercises").
@@ -37,22 +37,33 @@ def mask_patches(images: torch.Tensor, mask: torch.Tensor, patch: int) -> torch.
     return images * (1 - patch_mask_to_pixels(mask, patch).to(images.dtype))
 
 
-def masked_mse(
+def _patches(images: torch.Tensor, patch: int) -> torch.Tensor:
+    """(N, rows, cols, C·patch·patch): each patch's pixels, channels first, in a grid."""
+    n, c, h, w = images.shape
+    grid = images.reshape(n, c, h // patch, patch, w // patch, patch)
+    return grid.permute(0, 2, 4, 1, 3, 5).reshape(n, h // patch, w // patch, -1)
+
+
+def normalized_masked_mse(
     x_hat: torch.Tensor, x: torch.Tensor, mask: torch.Tensor, patch: int
 ) -> torch.Tensor:
-    """Mean squared error over the pixels of the masked patches only, for the whole batch.
+    """The masked autoencoder's loss with normalised pixel targets (He et al., 2022).
 
-    The masked autoencoder's loss: the sum of the squared errors on masked pixels divided by the
-    number of masked pixels (a scalar tensor). Visible patches do not count.
+    Each hidden patch's target is its pixels minus their mean, divided by √(variance + 1e-6), with
+    the patch's own mean and (biased) variance; the loss is the mean squared error between the
+    output and those targets over all hidden pixels of the batch (a scalar tensor).
     """
-    pixels = patch_mask_to_pixels(mask, patch).to(x.dtype)
-    return ((x_hat - x).pow(2) * pixels).sum() / pixels.sum()
+    target = _patches(x, patch)
+    mean = target.mean(dim=-1, keepdim=True)
+    var = target.var(dim=-1, correction=0, keepdim=True)
+    target = (target - mean) / (var + 1e-6).sqrt()
+    return (_patches(x_hat, patch) - target).pow(2)[mask].mean()
 
 
 REFERENCES = {
     "patchify": patchify,
     "patch-mask": mask_patches,
-    "masked-loss": masked_mse,
+    "normalized-masked-loss": normalized_masked_mse,
 }
 
 
@@ -74,14 +85,38 @@ def _visible_zeroed(images, mask, patch):
     return mask_patches(images, ~mask, patch)
 
 
-def _over_all_pixels(x_hat, x, mask, patch):
-    return ((x_hat - x).pow(2) * patch_mask_to_pixels(mask, patch)).mean()
+def _normalized_with(x_hat, x, mask, patch, *, over="patch", correction=0, output=False):
+    target = _patches(x, patch)
+    dims = (-1,) if over == "patch" else (1, 2, 3)
+    mean = target.mean(dim=dims, keepdim=True)
+    var = target.var(dim=dims, correction=correction, keepdim=True)
+    target = (target - mean) / (var + 1e-6).sqrt()
+    out = _patches(x_hat, patch)
+    if output:
+        out = (out - out.mean(-1, keepdim=True)) / (
+            out.var(-1, correction=0, keepdim=True) + 1e-6
+        ).sqrt()
+    return (out - target).pow(2)[mask].mean()
 
 
-def _per_image_then_mean(x_hat, x, mask, patch):
-    pixels = patch_mask_to_pixels(mask, patch)
-    per_image = ((x_hat - x).pow(2) * pixels).flatten(1).sum(1) / pixels.flatten(1).sum(1)
-    return per_image.mean()
+def _raw_targets(x_hat, x, mask, patch):
+    return (_patches(x_hat, patch) - _patches(x, patch)).pow(2)[mask].mean()
+
+
+def _per_image(x_hat, x, mask, patch):
+    return _normalized_with(x_hat, x, mask, patch, over="image")
+
+
+def _unbiased(x_hat, x, mask, patch):
+    return _normalized_with(x_hat, x, mask, patch, correction=1)
+
+
+def _output_normalized(x_hat, x, mask, patch):
+    return _normalized_with(x_hat, x, mask, patch, output=True)
+
+
+def _over_every_patch(x_hat, x, mask, patch):
+    return _normalized_with(x_hat, x, torch.ones_like(mask), patch)
 
 
 MISTAKES = {
@@ -93,11 +128,14 @@ MISTAKES = {
         ("the mask's rows and columns swapped", _rows_and_columns_swapped),
         ("the visible patches zeroed: zero those where the mask is True", _visible_zeroed),
     ],
-    "masked-loss": [
-        ("divided by all pixels: divide by the number of masked pixels", _over_all_pixels),
+    "normalized-masked-loss": [
         (
-            "image by image, then averaged: pool the masked pixels of the whole batch",
-            _per_image_then_mean,
+            "raw pixels as targets: normalise each hidden patch by its own mean and spread",
+            _raw_targets,
         ),
+        ("normalised image by image: use each patch's own mean and variance", _per_image),
+        ("the variance divides by n − 1: divide by the number of pixels", _unbiased),
+        ("the output normalised too: only the target is", _output_normalized),
+        ("every patch counted: only the hidden ones", _over_every_patch),
     ],
 }
