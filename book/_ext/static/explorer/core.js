@@ -181,8 +181,6 @@ window.AEExplorer = (() => {
     node.style.width = `${width}px`;
     node.style.aspectRatio = `${width} / ${height}`;
     node.getContext("2d").scale(scale, scale);
-    node.cssWidth = width;
-    node.cssHeight = height;
     return node;
   }
 
@@ -256,6 +254,6 @@ window.AEExplorer = (() => {
 
   return {
     define, register, array, Network, row, gaussian, psnr, number, DIGIT_COLOURS,
-    element, canvas, digitCanvas, drawDigit, panel, slider, choice, button,
+    element, canvas, drawDigit, panel, slider, choice, button,
   };
 })();

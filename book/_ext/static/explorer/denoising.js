@@ -33,7 +33,6 @@ AEExplorer.define("denoising", (app, data) => {
       outputs[k].note.textContent = `${X.number(value, 1)} dB`;
       return value;
     });
-    state.psnrNoisy = X.psnr(x, input);
   };
   const digit = X.choice({
     label: "Digit",
