@@ -1,5 +1,5 @@
-"""Chapter 12 exercises: images as sequences of patches, masking patches, the masked
-autoencoder's loss on normalised hidden patches."""
+"""Chapter 12 exercises: images as sequences of patches and back, the masked autoencoder's loss
+on normalised hidden patches."""
 
 from __future__ import annotations
 
@@ -21,16 +21,17 @@ def _random_mask(g: torch.Generator, n: int, rows: int, cols: int, ratio: float)
     return torch.rand(n, rows, cols, generator=g) < ratio
 
 
-def _mask_cases(g: torch.Generator) -> list[tuple]:
+def _sequence_cases(g: torch.Generator) -> list[tuple]:
+    """Sequences of flat patches, with the patch size and the image's height and width."""
     cases = []
-    for n, rows, cols, patch, ratio in (
-        (3, 4, 4, 7, 0.75),
-        (2, 4, 4, 7, 0.5),
-        (4, 2, 3, 5, 0.5),  # not square: rows and columns must not be swapped
-        (2, 7, 7, 4, 0.25),
+    for n, c, rows, cols, patch in (
+        (2, 1, 4, 4, 7),
+        (3, 1, 2, 3, 4),
+        (2, 3, 2, 2, 3),
+        (1, 1, 3, 5, 2),
     ):
-        images = torch.rand(n, 1, rows * patch, cols * patch, generator=g) + 0.1
-        cases.append((images, _random_mask(g, n, rows, cols, ratio), patch))
+        tokens = torch.rand(n, rows * cols, c * patch * patch, generator=g)
+        cases.append((tokens, patch, rows * patch, cols * patch))
     return cases
 
 
@@ -62,11 +63,11 @@ register(
     ),
 )
 register(
-    "patch-mask",
+    "unpatchify",
     Exercise(
-        _mask_cases,
-        "patch (i, j) covers rows i·patch to (i+1)·patch - 1 and columns j·patch to"
-        " (j+1)·patch - 1; set those pixels to 0 where mask[n, i, j] is True, keep the others",
+        _sequence_cases,
+        "the inverse of patchify: element k of the sequence is patch (k // cols, k % cols), its"
+        " numbers channel first, then row by row; unpatchify(patchify(x, p), p, H, W) gives x back",
     ),
 )
 register(

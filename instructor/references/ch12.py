@@ -1,6 +1,6 @@
 """Chapter 12: reference solutions and known mistakes.
 
-Images as sequences of patches, masking patches, the loss on normalised hidden patches.
+Images as sequences of patches and back, the loss on normalised hidden patches.
 
 Instructor side: not installed with aeutils. After editing, regenerate the stored outputs with
 `python tools/exercise_data.py` (see CONTRIBUTING.md, "Exercises").
@@ -22,19 +22,13 @@ def patchify(images: torch.Tensor, patch: int) -> torch.Tensor:
     return grid.permute(0, 2, 4, 1, 3, 5).reshape(n, (h // patch) * (w // patch), c * patch * patch)
 
 
-def patch_mask_to_pixels(mask: torch.Tensor, patch: int) -> torch.Tensor:
-    """Pixel mask (N, 1, rows*patch, cols*patch) of a patch mask (N, rows, cols): 1 if masked."""
-    pixels = mask.to(torch.float32).repeat_interleave(patch, dim=1)
-    return pixels.repeat_interleave(patch, dim=2).unsqueeze(1)
-
-
-def mask_patches(images: torch.Tensor, mask: torch.Tensor, patch: int) -> torch.Tensor:
-    """Images (N, 1, H, W) with every masked patch set to 0.
-
-    `mask` (N, H // patch, W // patch) is True for the patches to hide; patch (i, j) covers rows
-    i*patch to (i+1)*patch - 1 and columns j*patch to (j+1)*patch - 1.
-    """
-    return images * (1 - patch_mask_to_pixels(mask, patch).to(images.dtype))
+def unpatchify(tokens: torch.Tensor, patch: int, height: int, width: int) -> torch.Tensor:
+    """The inverse of `patchify`: sequences of flat patches (N, L, C*patch*patch) back to images
+    (N, C, height, width); element k is patch (k // cols, k % cols), channel first inside."""
+    n, _, size = tokens.shape
+    c, rows, cols = size // (patch * patch), height // patch, width // patch
+    grid = tokens.reshape(n, rows, cols, c, patch, patch)
+    return grid.permute(0, 3, 1, 4, 2, 5).reshape(n, c, height, width)
 
 
 def _patches(images: torch.Tensor, patch: int) -> torch.Tensor:
@@ -62,7 +56,7 @@ def normalized_masked_mse(
 
 REFERENCES = {
     "patchify": patchify,
-    "patch-mask": mask_patches,
+    "unpatchify": unpatchify,
     "normalized-masked-loss": normalized_masked_mse,
 }
 
@@ -77,12 +71,20 @@ def _channels_last(images, patch):
     return grid.permute(0, 2, 4, 3, 5, 1).reshape(n, -1, c * patch * patch)
 
 
-def _rows_and_columns_swapped(images, mask, patch):
-    return mask_patches(images, mask.transpose(1, 2), patch)
+def _unpatchify_column_major(tokens, patch, height, width):
+    return unpatchify(tokens, patch, width, height).transpose(-1, -2)
 
 
-def _visible_zeroed(images, mask, patch):
-    return mask_patches(images, ~mask, patch)
+def _unpatchify_channels_last(tokens, patch, height, width):
+    n, _, size = tokens.shape
+    c = size // (patch * patch)
+    grid = tokens.reshape(n, height // patch, width // patch, patch, patch, c)
+    return grid.permute(0, 5, 1, 3, 2, 4).reshape(n, c, height, width)
+
+
+def _unpatchify_by_reshape(tokens, patch, height, width):
+    n, _, size = tokens.shape
+    return tokens.reshape(n, size // (patch * patch), height, width)
 
 
 def _normalized_with(x_hat, x, mask, patch, *, over="patch", correction=0, output=False):
@@ -124,9 +126,19 @@ MISTAKES = {
         ("patches numbered column by column: number them row by row", _column_major),
         ("channels last inside each patch: flatten channel first", _channels_last),
     ],
-    "patch-mask": [
-        ("the mask's rows and columns swapped", _rows_and_columns_swapped),
-        ("the visible patches zeroed: zero those where the mask is True", _visible_zeroed),
+    "unpatchify": [
+        (
+            "patches placed column by column: patch k goes to row k // cols, column k % cols",
+            _unpatchify_column_major,
+        ),
+        (
+            "channels last inside each patch: its numbers are channel first",
+            _unpatchify_channels_last,
+        ),
+        (
+            "a plain reshape: the patches' pixels are not neighbours in the sequence",
+            _unpatchify_by_reshape,
+        ),
     ],
     "normalized-masked-loss": [
         (

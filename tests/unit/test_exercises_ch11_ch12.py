@@ -71,17 +71,14 @@ def test_patchify_agrees_with_unfold():
         assert torch.equal(ch12.patchify(x, patch), expected)
 
 
-def test_mask_patches_zeroes_exactly_the_masked_patches():
-    x = torch.rand(2, 1, 8, 12) + 0.1
-    mask = torch.zeros(2, 2, 3, dtype=torch.bool)
-    mask[0, 1, 2] = True  # rows 4-7, columns 8-11 of the first image
-    mask[1] = True  # the whole second image
-    out = ch12.mask_patches(x, mask, 4)
-    assert torch.all(out[0, :, 4:, 8:] == 0)
-    out[0, :, 4:, 8:] = x[0, :, 4:, 8:]
-    assert torch.equal(out[0], x[0])
-    assert torch.all(out[1] == 0)
-    assert torch.equal(ch12.mask_patches(x, torch.zeros_like(mask), 4), x)
+def test_unpatchify_undoes_patchify_and_agrees_with_fold():
+    g = torch.Generator().manual_seed(0)
+    for shape, patch in (((2, 1, 28, 28), 7), ((1, 3, 6, 9), 3), ((2, 1, 8, 12), 4)):
+        x = torch.rand(shape, generator=g)
+        tokens = ch12.patchify(x, patch)
+        assert torch.equal(ch12.unpatchify(tokens, patch, *shape[2:]), x)
+        folded = torch.nn.functional.fold(tokens.transpose(1, 2), shape[2:], patch, stride=patch)
+        assert torch.equal(ch12.unpatchify(tokens, patch, *shape[2:]), folded)
 
 
 def test_normalized_masked_mse_checks_each_patch_by_loops():
@@ -111,15 +108,14 @@ def test_other_correct_answers_pass(capsys):
     def patchify_by_unfold(images, patch):
         return torch.nn.functional.unfold(images, patch, stride=patch).transpose(1, 2)
 
-    def mask_by_loops(images, mask, patch):
-        out = images.clone()
-        for n, i, j in mask.nonzero().tolist():
-            out[n, :, i * patch : (i + 1) * patch, j * patch : (j + 1) * patch] = 0
-        return out
+    def unpatchify_by_fold(tokens, patch, height, width):
+        return torch.nn.functional.fold(
+            tokens.transpose(1, 2), (height, width), patch, stride=patch
+        )
 
     assert exercises.check("shift-psnr", shift_by_padding)
     assert exercises.check("patchify", patchify_by_unfold)
-    assert exercises.check("patch-mask", mask_by_loops)
+    assert exercises.check("unpatchify", unpatchify_by_fold)
 
 
 def test_a_float64_answer_where_float32_is_expected_is_told_to_convert(capsys):
