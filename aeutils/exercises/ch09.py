@@ -1,4 +1,4 @@
-"""Chapter 9 exercises: sparsity KL per unit, Jacobian norm of a Sigmoid layer, the VAE's
+"""Chapter 9 exercises: sparsity KL per unit, a Sigmoid layer's Jacobian unit by unit, the VAE's
 objective."""
 
 from __future__ import annotations
@@ -69,11 +69,12 @@ register(
     ),
 )
 register(
-    "sigmoid-jacobian-norm",
+    "sigmoid-jacobian-by-unit",
     Exercise(
         _layer_cases,
-        "z = σ(x Wᵀ + b); ∂z_j/∂x_i = z_j (1 − z_j) W_ji: square it and sum over i and j, one"
-        " number per example (σ' is z(1 − z), not σ(z)(1 − σ(z)))",
+        "z = σ(x Wᵀ + b); ∂z_j/∂x_i = z_j (1 − z_j) W_ji: for each unit j, square and sum over the"
+        " inputs i, one value per example and unit, shape (N, K) (σ' is z(1 − z), not"
+        " σ(z)(1 − σ(z)))",
         rtol=1e-5,
         atol=1e-8,
     ),

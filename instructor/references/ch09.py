@@ -1,6 +1,6 @@
 """Chapter 9: reference solutions and known mistakes.
 
-Sparsity KL per unit, Jacobian norm of a Sigmoid layer, the VAE's objective.
+Sparsity KL per unit, a Sigmoid layer's Jacobian unit by unit, the VAE's objective.
 
 Instructor side: not installed with aeutils. After editing, regenerate the stored outputs with
 `python tools/exercise_data.py` (see CONTRIBUTING.md, "Exercises").
@@ -18,15 +18,16 @@ def kl_sparsity(rho: float, rho_hat: torch.Tensor) -> torch.Tensor:
     return rho * torch.log(rho / rho_hat) + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))
 
 
-def sigmoid_jacobian_norm(
+def sigmoid_jacobian_by_unit(
     x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor
 ) -> torch.Tensor:
-    """||∂z/∂x||²_F per example of z = σ(x Wᵀ + b); x (N, D), W (K, D), b (K,) -> (N,).
+    """Each unit's part of ||∂z/∂x||²_F, z = σ(x Wᵀ + b); x (N, D), W (K, D), b (K,) -> (N, K).
 
-    ∂z_j/∂x_i = z_j (1 − z_j) W_ji, so the norm is Σ_j (z_j (1 − z_j))² Σ_i W_ji².
+    ∂z_j/∂x_i = z_j (1 − z_j) W_ji, so unit j contributes (z_j (1 − z_j))² Σ_i W_ji²; the sum over
+    the units is the contractive penalty.
     """
     z = torch.sigmoid(x @ weight.T + bias)
-    return (z * (1 - z)).pow(2) @ weight.pow(2).sum(dim=1)
+    return (z * (1 - z)).pow(2) * weight.pow(2).sum(dim=1)
 
 
 def vae_objective(model, x: torch.Tensor, beta: float, eps: torch.Tensor) -> torch.Tensor:
@@ -45,7 +46,7 @@ def vae_objective(model, x: torch.Tensor, beta: float, eps: torch.Tensor) -> tor
 
 REFERENCES = {
     "sparsity-kl": kl_sparsity,
-    "sigmoid-jacobian-norm": sigmoid_jacobian_norm,
+    "sigmoid-jacobian-by-unit": sigmoid_jacobian_by_unit,
     "vae-objective": vae_objective,
 }
 
@@ -62,19 +63,23 @@ def _first_term_only(rho, rho_hat):
     return rho * torch.log(rho / rho_hat)
 
 
+def _summed_over_units(x, weight, bias):
+    return sigmoid_jacobian_by_unit(x, weight, bias).sum(dim=1)
+
+
 def _sigma_prime_of_z(x, weight, bias):
     z = torch.sigmoid(x @ weight.T + bias)
     s = torch.sigmoid(z)
-    return (s * (1 - s)).pow(2) @ weight.pow(2).sum(dim=1)
+    return (s * (1 - s)).pow(2) * weight.pow(2).sum(dim=1)
 
 
 def _not_squared(x, weight, bias):
     z = torch.sigmoid(x @ weight.T + bias)
-    return (z * (1 - z)) @ weight.pow(2).sum(dim=1)
+    return (z * (1 - z)) * weight.pow(2).sum(dim=1)
 
 
 def _norm_not_squared(x, weight, bias):
-    return sigmoid_jacobian_norm(x, weight, bias).sqrt()
+    return sigmoid_jacobian_by_unit(x, weight, bias).sqrt()
 
 
 def _vae_terms(model, x, eps, spread=lambda logvar: torch.exp(0.5 * logvar)):
@@ -129,7 +134,12 @@ MISTAKES = {
         ("arguments swapped: this is KL(ρ̂ || ρ), and the KL is not symmetric", _reversed_kl),
         ("the first term only: add (1 − ρ) log((1 − ρ)/(1 − ρ̂))", _first_term_only),
     ],
-    "sigmoid-jacobian-norm": [
+    "sigmoid-jacobian-by-unit": [
+        (
+            "the total over the units (what aeutils.penalties.sigmoid_jacobian_norm gives): one"
+            " value per unit",
+            _summed_over_units,
+        ),
         ("σ' taken at z = σ(a): the derivative is z(1 − z)", _sigma_prime_of_z),
         ("z(1 − z) not squared: square each derivative ∂z_j/∂x_i", _not_squared),
         ("the norm, not its square: drop the square root", _norm_not_squared),

@@ -17,13 +17,19 @@ def test_kl_sparsity_per_unit_sums_to_the_library_penalty():
     assert ch09.kl_sparsity(0.05, torch.tensor([0.05])).abs().item() < 1e-7
 
 
-def test_sigmoid_jacobian_norm_reference_agrees_with_autograd():
+def test_sigmoid_jacobian_by_unit_reference_agrees_with_autograd_unit_by_unit():
     g = torch.Generator().manual_seed(0)
     x = torch.rand(4, 7, generator=g, dtype=torch.float64)
     w = torch.randn(3, 7, generator=g, dtype=torch.float64)
     b = torch.randn(3, generator=g, dtype=torch.float64)
-    expected = penalties.jacobian_norm(lambda v: torch.sigmoid(v @ w.T + b), x)
-    assert torch.allclose(ch09.sigmoid_jacobian_norm(x, w, b), expected)
+    by_unit = ch09.sigmoid_jacobian_by_unit(x, w, b)
+    for j in range(3):
+        expected = penalties.jacobian_norm(
+            lambda v, j=j: torch.sigmoid(v @ w.T + b)[:, j : j + 1], x
+        )
+        assert torch.allclose(by_unit[:, j], expected)
+    total = penalties.jacobian_norm(lambda v: torch.sigmoid(v @ w.T + b), x)
+    assert torch.allclose(by_unit.sum(dim=1), total)  # the units' parts add up to the penalty
 
 
 def test_vae_objective_reference_is_the_library_elbo_for_the_same_noise():
@@ -60,9 +66,9 @@ def test_summing_over_units_gets_the_message_of_the_conventions(capsys):
 
 def test_a_float32_answer_to_the_float64_jacobian_check_is_told_to_convert(capsys):
     def in_float32(x, weight, bias):
-        return ch09.sigmoid_jacobian_norm(x.float(), weight.float(), bias.float())
+        return ch09.sigmoid_jacobian_by_unit(x.float(), weight.float(), bias.float())
 
-    assert not exercises.check("sigmoid-jacobian-norm", in_float32)
+    assert not exercises.check("sigmoid-jacobian-by-unit", in_float32)
     out = capsys.readouterr().out
     assert "returned dtype torch.float32, expected torch.float64: convert with `.double()`" in out
-    assert exercises.check("sigmoid-jacobian-norm", lambda *a: in_float32(*a).double())
+    assert exercises.check("sigmoid-jacobian-by-unit", lambda *a: in_float32(*a).double())
