@@ -50,9 +50,12 @@ def images(x: torch.Tensor) -> dict:
 
 
 def _layers(module: nn.Module) -> list[nn.Module]:
+    """The layers the browser computes, nested `nn.Sequential`s flattened."""
     if isinstance(module, nn.Sequential):
         return [layer for child in module for layer in _layers(child)]
-    if isinstance(module, (nn.Linear, *_SKIPPED, *_ACTIVATIONS)):
+    if isinstance(module, _SKIPPED):
+        return []
+    if isinstance(module, (nn.Linear, *_ACTIVATIONS)):
         return [module]
     raise TypeError(
         f"network: the browser runs Linear, ReLU and Sigmoid layers only, got {module!r}"
@@ -73,7 +76,7 @@ def network(module: nn.Module, inputs: torch.Tensor) -> dict:
     autoencoder of chapter 7 by up to 0.0098, and the browser must match PyTorch within 1e-3.
     """
     check_tensor(inputs, "inputs", ndim=2, dtype=torch.float32, where="explorer.network")
-    layers = [layer for layer in _layers(module) if not isinstance(layer, _SKIPPED)]
+    layers = _layers(module)
     with torch.no_grad(), evaluating(module):
         outputs = module(inputs)
     return {

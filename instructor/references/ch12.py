@@ -32,10 +32,9 @@ def unpatchify(tokens: torch.Tensor, patch: int, height: int, width: int) -> tor
 
 
 def _patches(images: torch.Tensor, patch: int) -> torch.Tensor:
-    """(N, rows, cols, C·patch·patch): each patch's pixels, channels first, in a grid."""
-    n, c, h, w = images.shape
-    grid = images.reshape(n, c, h // patch, patch, w // patch, patch)
-    return grid.permute(0, 2, 4, 1, 3, 5).reshape(n, h // patch, w // patch, -1)
+    """`patchify`'s sequence laid out as its grid: (N, rows, cols, C·patch·patch)."""
+    n, _, h, w = images.shape
+    return patchify(images, patch).reshape(n, h // patch, w // patch, -1)
 
 
 def normalized_masked_mse(
