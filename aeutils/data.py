@@ -126,13 +126,18 @@ def batches(
     shuffle: bool = False,
     generator: torch.Generator | None = None,
 ) -> Iterator[torch.Tensor]:
-    """Yield mini-batches of `x` by slicing (after one random permutation if `shuffle`)."""
+    """Yield mini-batches of `x` by slicing (in the order of one random permutation if `shuffle`:
+    each batch gathers its rows, so no shuffled copy of all of `x` is made)."""
     check_tensor(x, "x", dtype=None, non_empty=False)
     batch_size = check_scalar(batch_size, "batch_size", numbers.Integral, min_val=1)
+    order = None
     if check_bool(shuffle, "shuffle"):
-        x = x[torch.randperm(len(x), generator=generator, device="cpu").to(x.device)]
+        order = torch.randperm(len(x), generator=generator, device="cpu").to(x.device)
     for start in range(0, len(x), batch_size):
-        yield x[start : start + batch_size]
+        if order is None:
+            yield x[start : start + batch_size]
+        else:
+            yield x[order[start : start + batch_size]]
 
 
 def train_val_split(

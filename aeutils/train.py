@@ -70,7 +70,13 @@ def _map(model: nn.Module, method: str, x: torch.Tensor, batch_size: int) -> tor
     batch_size = _check_batch_size(batch_size)
     with evaluating(model):
         run = getattr(model, method)
-        return torch.cat([run(b.to(device)).cpu() for b in batches(x, batch_size)])
+        out = None  # filled batch by batch: no second copy of the results, as torch.cat makes
+        for start in range(0, len(x), batch_size):
+            y = run(x[start : start + batch_size].to(device))
+            if out is None:
+                out = torch.empty((len(x), *y.shape[1:]), dtype=y.dtype)
+            out[start : start + len(y)] = y.cpu()
+        return out
 
 
 def reconstruct(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:

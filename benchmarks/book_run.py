@@ -85,6 +85,23 @@ def run_notebook(path: Path, out: Path, quick: bool, env: dict) -> dict:
     }
 
 
+IDLE_IMPORTS = (
+    "import aeutils, matplotlib.pyplot, numpy, scipy, sklearn.decomposition, torch, torchvision"
+)
+
+
+def idle_kernel(folder: Path, env: dict) -> dict:
+    """A kernel that only imports what the notebooks import: the memory every notebook starts
+    from, so that the rows can show what each notebook adds."""
+    import nbformat
+
+    path = folder / "idle-kernel.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(IDLE_IMPORTS)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, path)
+    return run_notebook(path, folder / "idle-kernel.out.ipynb", False, env)
+
+
 def work_folder(tmp: Path) -> Path:
     """Where the run's models and notebooks go: $BENCH_KEEP if set (absent or empty), else `tmp`."""
     kept = os.environ.get(KEEP_ENV)
@@ -109,8 +126,11 @@ def book(quick_mode: bool, quick_suite: bool) -> Outcome:
         env.setdefault("AEUTILS_THREADS", str(min(2, available_cpus())))  # as `make book`
         if not quick_mode:
             env["AEUTILS_STRICT_CLAIMS"] = "1"  # as `make book`: a false claim fails the notebook
+        idle = idle_kernel(Path(tmp), env)
+        print(f"  idle kernel (imports only): {idle['peak_mib']:.0f} MiB", flush=True)
         for i, path in enumerate(paths, 1):
             row = run_notebook(path, work / "notebooks" / path.name, quick_mode, env)
+            row["added_mib"] = round(row["peak_mib"] - idle["peak_mib"], 1)
             rows.append(row)
             status = "ok" if row["ok"] else f"FAILED: {row['error'][:200]}"
             print(
@@ -170,7 +190,13 @@ def book(quick_mode: bool, quick_suite: bool) -> Outcome:
         f"Whole-book execution at {mode}",
         "book",
         checks,
-        {"rows": rows, "total_seconds": total, "peak_mib": peak, "failed": failed},
+        {
+            "rows": rows,
+            "total_seconds": total,
+            "peak_mib": peak,
+            "idle_kernel_mib": idle["peak_mib"],
+            "failed": failed,
+        },
         settings,
         {"notebooks": len(paths)},
     )

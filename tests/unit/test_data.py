@@ -142,7 +142,7 @@ def test_shuffled_batches_cover_every_row_once_and_repeat_with_the_seed():
 
     first = shuffled(0)
     assert sorted(first.view(-1).tolist()) == list(range(50))
-    assert not torch.equal(first, x)
+    assert torch.equal(first, x[torch.randperm(50, generator=torch.Generator().manual_seed(0))])
     assert torch.equal(shuffled(0), first)
 
 
