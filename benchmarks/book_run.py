@@ -86,7 +86,7 @@ def run_notebook(path: Path, out: Path, quick: bool, env: dict) -> dict:
 
 
 IDLE_IMPORTS = (
-    "import aeutils, matplotlib.pyplot, numpy, scipy, sklearn.decomposition, torch, torchvision"
+    "import aeutils, matplotlib.pyplot, numpy, scipy, sklearn.decomposition, torch"
 )
 
 

@@ -11,6 +11,12 @@ Each is timed over whole epochs (best of `repeats`) on the same images in one pr
 alternate, so that a slow spell of the machine hits both alike. Everything is measured twice:
 alone, and beside a second process that keeps one core busy.
 Targets (alone, on an idle machine): (c) >= 0.95 x (b) and (c) >= 3 x (a).
+
+The limit: torch counts the floating-point operations of one training step (forward and
+backward), so samples/s become GFLOP/s, compared with the machine's peak measured in the same run
+(a large matmul, and for the conv model each of its convolutions alone, at their shapes). Three
+ways to go faster are timed with the bare loop, as options rather than defaults, because each
+changes the numbers the book reports: bf16 autocast, channels-last memory (conv) and batch 256.
 An epoch is the whole training set for the MLP and its first 10,000 images for the conv AE;
 $BENCH_SPEED_IMAGES caps it (the size used is recorded with the results).
 """
@@ -78,6 +84,115 @@ def bare_epoch(make, x: torch.Tensor) -> float:
         loss.backward()
         optimizer.step()
     return time.perf_counter() - start
+
+
+def variant_epoch(make, x: torch.Tensor, bf16=False, channels_last=False, batch=BATCH) -> float:
+    """The bare loop with one way to go faster switched on. bf16 autocast runs the encoder and
+    decoder directly: the models' own forward accepts float32 codes only."""
+    from torch.nn.functional import mse_loss
+
+    model = fresh(make)
+    layout = torch.channels_last if channels_last else torch.contiguous_format
+    model = model.to(memory_format=layout)
+    optimizer = aeutils.train.adam(model.parameters(), lr=1e-3)
+    model.train()
+    flat = isinstance(model, aeutils.MLPAutoencoder)
+    generator = torch.Generator().manual_seed(SEED)
+    start = time.perf_counter()
+    for b in batches(x, batch, shuffle=True, generator=generator):
+        b = b.contiguous(memory_format=layout)
+        optimizer.zero_grad()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            out = model.decoder(model.encoder(b.flatten(1) if flat else b))
+        loss = mse_loss(out.float().view_as(b), b)
+        loss.backward()
+        optimizer.step()
+    return time.perf_counter() - start
+
+
+def step_flops(module: torch.nn.Module, inputs: torch.Tensor) -> float:
+    """Floating-point operations of one forward and backward pass, as torch counts them."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
+        module(inputs).float().pow(2).mean().backward()
+    return float(counter.get_total_flops())
+
+
+def best_seconds(work: Callable[[], object], repeats: int = 5) -> float:
+    work()  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def matmul_peak(n: int = 2048) -> float:
+    """GFLOP/s of an n x n float32 matmul: the machine's attainable peak for dense work."""
+    a, b = torch.rand(n, n), torch.rand(n, n)
+    return 2 * n**3 / best_seconds(lambda: a @ b) / 1e9
+
+
+def conv_peaks(make, x: torch.Tensor) -> dict[str, float]:
+    """GFLOP/s of each convolution of the model alone (forward and backward) at its shapes."""
+    model, shapes = fresh(make), []
+    kinds = (torch.nn.Conv2d, torch.nn.ConvTranspose2d)
+    layers = [m for m in model.modules() if isinstance(m, kinds)]
+
+    def record(layer, inputs, output):
+        shapes.append((layer, inputs[0].shape))
+
+    hooks = [layer.register_forward_hook(record) for layer in layers]
+    model(x[:BATCH])
+    for hook in hooks:
+        hook.remove()
+    peaks = {}
+    for layer, shape in shapes:
+        inputs = torch.rand(shape, requires_grad=True)
+        flops = step_flops(layer, inputs)
+        seconds = best_seconds(lambda layer=layer, inputs=inputs: step_flops(layer, inputs))
+        peaks[f"{layer} on {tuple(shape)}"] = flops / seconds / 1e9
+    return peaks
+
+
+def limit(make, x: torch.Tensor, measured: dict, repeats: int, conv: bool) -> dict:
+    """Achieved GFLOP/s of (b) and (c) against the measured peak; the three options' speed."""
+    torch.set_num_threads(measured["c_threads"])
+    flops = step_flops(fresh(make), x[:BATCH]) / BATCH
+    peak = {"matmul 2048": matmul_peak()}
+    if conv:
+        peak |= conv_peaks(make, x)
+    best = max(peak.values())
+    n = len(x)
+    options = {
+        "bf16 autocast": dict(bf16=True),
+        "batch 256": dict(batch=256),
+        **({"channels-last": dict(channels_last=True)} if conv else {}),
+    }
+    speeds = {"float32 (b)": n / min(variant_epoch(make, x) for _ in range(repeats))}
+    for name, kwargs in options.items():
+        speeds[name] = n / min(variant_epoch(make, x, **kwargs) for _ in range(repeats))
+    result = {
+        "flops_per_sample": flops,
+        "peak_gflops": peak,
+        "peak_best_gflops": best,
+        "b_gflops": measured["b_samples_per_s"] * flops / 1e9,
+        "c_gflops": measured["c_samples_per_s"] * flops / 1e9,
+        "options_samples_per_s": speeds,
+    }
+    result["c_fraction_of_peak"] = result["c_gflops"] / best
+    for name, value in peak.items():
+        print(f"  peak: {name}: {value:,.1f} GFLOP/s", flush=True)
+    print(
+        f"  {flops / 1e6:.2f} MFLOP per sample per step; (c) fit {result['c_gflops']:,.1f}"
+        f" GFLOP/s = {result['c_fraction_of_peak']:.0%} of the best peak",
+        flush=True,
+    )
+    for name, value in speeds.items():
+        print(f"  option {name:<14} {value:>9,.0f} samples/s", flush=True)
+    return result
 
 
 def fit_epoch(make, x: torch.Tensor) -> float:
@@ -152,6 +267,7 @@ def speed(model: str, quick: bool) -> Outcome:
     n = len(x)  # a smaller copy of MNIST holds fewer images than asked for
     print(f"  one epoch = {n:,} MNIST training images, batch {BATCH}, Adam; best of {repeats}")
     alone = measure(make, x, repeats, "alone")
+    alone["limit"] = limit(make, x, alone, repeats, conv=model == "conv")
     busy = busy_process()
     try:
         time.sleep(1.0)
