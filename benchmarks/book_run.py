@@ -85,9 +85,7 @@ def run_notebook(path: Path, out: Path, quick: bool, env: dict) -> dict:
     }
 
 
-IDLE_IMPORTS = (
-    "import aeutils, matplotlib.pyplot, numpy, scipy, sklearn.decomposition, torch"
-)
+IDLE_IMPORTS = "import aeutils, matplotlib.pyplot, numpy, scipy, sklearn.decomposition, torch"
 
 
 def idle_kernel(folder: Path, env: dict) -> dict:

@@ -1,4 +1,4 @@
-"""Chapter 0 exercises: the training loop, per-image error, parameter counts, PSNR from MSE."""
+"""Chapter 0 exercises: the training loop, per-image error, tied parameters, PSNR from MSE."""
 
 from __future__ import annotations
 
@@ -99,10 +99,11 @@ register(
     Exercise(_image_pairs, "average over every pixel of each example, not over the batch"),
 )
 register(
-    "mlp-parameter-count",
+    "tied-parameter-count",
     Exercise(
         _widths,
-        "each Linear(a, b) has a*b weights and b biases; the decoder mirrors the encoder",
+        "each encoder Linear(a, b) has a*b weights and b biases; its tied decoder layer reuses"
+        " those weights transposed and adds a biases",
     ),
 )
 register(

@@ -48,10 +48,11 @@ def per_image_mse(x: torch.Tensor, x_hat: torch.Tensor) -> torch.Tensor:
     return (x - x_hat).pow(2).flatten(1).mean(dim=1)
 
 
-def mlp_parameter_count(widths: list[int]) -> int:
-    """Parameters of an MLP autoencoder with encoder `widths` and the mirrored decoder."""
-    weights = sum(a * b for a, b in zip(widths[:-1], widths[1:], strict=True))
-    return 2 * weights + sum(widths[1:]) + sum(widths[:-1])
+def tied_parameter_count(widths: list[int]) -> int:
+    """Parameters of an MLP autoencoder with encoder `widths` whose decoder reuses the transposed
+    encoder weights (tied weights) and has biases of its own."""
+    pairs = zip(widths[:-1], widths[1:], strict=True)
+    return sum(a * b + b + a for a, b in pairs)  # W (b x a), its bias b, the decoder's bias a
 
 
 def psnr_from_mse(mse: float, data_range: float = 1.0) -> float:
@@ -62,7 +63,7 @@ def psnr_from_mse(mse: float, data_range: float = 1.0) -> float:
 REFERENCES = {
     "training-loop": train_autoencoder,
     "per-image-mse": per_image_mse,
-    "mlp-parameter-count": mlp_parameter_count,
+    "tied-parameter-count": tied_parameter_count,
     "psnr-from-mse": psnr_from_mse,
 }
 
@@ -148,12 +149,16 @@ def _summed(x, x_hat):
     return (x - x_hat).pow(2).flatten(1).sum(dim=1)
 
 
-def _without_biases(widths):
-    return 2 * sum(a * b for a, b in zip(widths[:-1], widths[1:], strict=True))
+def _untied(widths):
+    return sum(2 * a * b + b + a for a, b in zip(widths[:-1], widths[1:], strict=True))
 
 
-def _encoder_only(widths):
+def _no_decoder_biases(widths):
     return sum(a * b + b for a, b in zip(widths[:-1], widths[1:], strict=True))
+
+
+def _weights_only(widths):
+    return sum(a * b for a, b in zip(widths[:-1], widths[1:], strict=True))
 
 
 def _natural_log(mse, data_range=1.0):
@@ -221,9 +226,18 @@ MISTAKES = {
         ("one mean over the whole batch: the exercise asks for one mean per example", _batch_mean),
         ("this is the sum over pixels; the exercise asks for the mean", _summed),
     ],
-    "mlp-parameter-count": [
-        ("the biases are missing: each Linear(a, b) also has b biases", _without_biases),
-        ("the encoder alone: the decoder mirrors it and has parameters too", _encoder_only),
+    "tied-parameter-count": [
+        (
+            "this is the untied count: a tied decoder layer multiplies by the transpose of the"
+            " encoder's weight matrix, so only its biases are new parameters",
+            _untied,
+        ),
+        (
+            "the decoder's biases are missing: each decoder layer Wᵀ maps back to a features"
+            " and adds a bias of its own to each",
+            _no_decoder_biases,
+        ),
+        ("the biases are missing: every layer, encoder and decoder, adds a bias", _weights_only),
     ],
     "psnr-from-mse": [
         ("natural logarithm: decibels use log10", _natural_log),

@@ -9,7 +9,7 @@ import torch
 from aeutils import exercises, losses, metrics
 from aeutils.exercises import ch00 as ch00_cases
 from aeutils.exercises import core
-from aeutils.models import MLPAutoencoder, count_parameters
+from aeutils.models import count_parameters
 from instructor import references as instructor
 from instructor.references import ch00
 
@@ -151,14 +151,14 @@ def test_the_largest_difference_is_found_among_many(monkeypatch):
 
 def test_wrong_count_is_reported_without_the_answer(capsys):
     def without_biases(widths):
-        return 2 * sum(a * b for a, b in zip(widths[:-1], widths[1:], strict=True))
+        return sum(a * b for a, b in zip(widths[:-1], widths[1:], strict=True))
 
-    assert not exercises.check("mlp-parameter-count", without_biases)
+    assert not exercises.check("tied-parameter-count", without_biases)
     out = capsys.readouterr().out
-    # 784-256-128-64 and back: 2 * 241664 weights; the expected count is stored as a hash only
-    assert "returned 483328, which is not the expected count" in out
-    assert "484944" not in out
-    assert "diagnosis: the biases are missing: each Linear(a, b) also has b biases" in out
+    # 784-256-128-64, tied: 241664 weights; the expected count is stored as a hash only
+    assert "returned 241664, which is not the expected count" in out
+    assert "243280" not in out
+    assert "diagnosis: the biases are missing: every layer, encoder and decoder, adds a bias" in out
 
 
 def test_numpy_answers_of_the_right_dtype_are_accepted(capsys):
@@ -339,11 +339,29 @@ def test_per_image_mse_reference_matches_mse_per_example():
     assert torch.allclose(ch00.per_image_mse(x, x_hat), expected)
 
 
+class TiedAutoencoder(torch.nn.Module):
+    """An MLP autoencoder whose decoder multiplies by the encoder's transposed weights."""
+
+    def __init__(self, widths):
+        super().__init__()
+        pairs = list(zip(widths[:-1], widths[1:], strict=True))
+        self.encoder = torch.nn.ModuleList(torch.nn.Linear(a, b) for a, b in pairs)
+        self.decoder_biases = torch.nn.ParameterList(torch.zeros(a) for a, _ in pairs)
+
+    def forward(self, x):
+        for layer in self.encoder:
+            x = torch.relu(layer(x))
+        for layer, bias in zip(reversed(self.encoder), reversed(self.decoder_biases), strict=True):
+            x = torch.relu(torch.nn.functional.linear(x, layer.weight.T, bias))
+        return x
+
+
 @pytest.mark.parametrize("case", ch00_cases._widths(torch.Generator().manual_seed(0)))
-def test_parameter_count_reference_matches_the_real_model(case):
+def test_tied_parameter_count_reference_matches_a_tied_model(case):
     (widths,) = case
-    model = MLPAutoencoder(tuple(widths), allow_overcomplete=True)
-    assert ch00.mlp_parameter_count(widths) == count_parameters(model)
+    model = TiedAutoencoder(widths)
+    assert model(torch.rand(2, widths[0])).shape == (2, widths[0])
+    assert ch00.tied_parameter_count(widths) == count_parameters(model)
 
 
 @pytest.mark.parametrize("error", [0.25, 0.01, 1e-4])
