@@ -147,10 +147,12 @@ def check_tensor(
         raise ValueError(f"{label} must have {expected}, got shape {tuple(x.shape)}")
     if non_empty and (x.ndim == 0 or x.numel() == 0):
         raise ValueError(f"{label} must hold at least one example, got shape {tuple(x.shape)}")
-    if finite or value_range is not None:
-        bad = ~torch.isfinite(x.detach())
-        if bool(bad.any()):
-            raise ValueError(f"{label} must be finite, got {int(bad.sum())} NaN or infinite values")
+    if (finite or value_range is not None) and x.numel() and x.is_floating_point():
+        # aminmax reads the values without making a mask as large as x, and NaN propagates
+        # through it: the bad values are only counted when there are some
+        if not all(math.isfinite(float(v)) for v in torch.aminmax(x.detach())):
+            bad = int((~torch.isfinite(x.detach())).sum())
+            raise ValueError(f"{label} must be finite, got {bad} NaN or infinite values")
     if value_range is not None and x.numel():
         low, high = (float(v) for v in torch.aminmax(x.detach()))
         if low < value_range[0] or high > value_range[1]:
