@@ -36,7 +36,7 @@ DEFAULT_THREADS = torch.get_num_threads()  # read before aeutils.setup changes i
 import aeutils  # noqa: E402
 from aeutils.data import batches, resolve_data_root  # noqa: E402
 
-from .common import SEED, Check, Outcome, load_average  # noqa: E402
+from .common import SEED, Check, Outcome, Stopwatch, load_average  # noqa: E402
 
 BATCH = 128
 IMAGES_ENV = "BENCH_SPEED_IMAGES"  # fewer images per timed epoch (e.g. on a loaded machine)
@@ -123,9 +123,9 @@ def best_seconds(work: Callable[[], object], repeats: int = 5) -> float:
     work()  # warm-up
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        clock = Stopwatch()
         work()
-        times.append(time.perf_counter() - start)
+        times.append(clock.seconds)
     return min(times)
 
 
