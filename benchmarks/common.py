@@ -68,6 +68,7 @@ class Check:
     anchor: str = ""  # e.g. "AE 3.00, PCA 13.87"
     cite: list[str] = field(default_factory=list)  # BibTeX keys of references.bib
     note: str = ""
+    deviation: str | None = None  # how this run's protocol departs from the anchor's ("" = none)
 
     def as_dict(self) -> dict:
         met = (
@@ -88,7 +89,7 @@ class Check:
             "anchor": self.anchor,
             "cite": self.cite,
             "note": self.note,
-        }
+        } | ({} if self.deviation is None else {"deviation": self.deviation})
 
 
 @dataclass
@@ -101,6 +102,7 @@ class Outcome:
     data: dict  # the benchmark's own measurements (tables, curves), JSON-serialisable
     settings: dict
     dataset_sizes: dict[str, int]
+    protocol: dict | None = None  # quality rows: data, split, preprocessing, likelihood, seeds
 
 
 Benchmark = Callable[[bool], Outcome]  # run(quick) -> Outcome
@@ -115,17 +117,31 @@ class Stopwatch:
         return time.perf_counter() - self.start
 
 
-def mnist_splits(quick: bool, train_size: int | None = None, test_size: int | None = None):
-    """(train, val, test) MNIST `Split`s: 5,000 validation images carved from the training set with
-    a fixed seed, the rest (or a fixed random `train_size` of it) for training, and the test set
-    (or a fixed `test_size` of it). Quick mode: 2,000 / 500 / 1,000 images."""
+def mnist_splits(
+    quick: bool,
+    train_size: int | None = None,
+    test_size: int | None = None,
+    val_size: int = VAL_SIZE,
+):
+    """(train, val, test) MNIST `Split`s: `val_size` validation images (5,000 by default) carved
+    from the 60,000 training images with a fixed seed, the rest (or a fixed random `train_size` of
+    it) for training, and the test set (or a fixed `test_size` of it).
+    Quick mode: at most 2,000 / 500 / 1,000 images."""
     generator = torch.Generator().manual_seed(SEED)
     train = aeutils.load_mnist(train=True)
     test = aeutils.load_mnist(train=False)
-    train, val = aeutils.train_val_split(train, VAL_SIZE, generator=generator)
+    train, val = aeutils.train_val_split(train, val_size, generator=generator)
     if quick:
         train_size, test_size = min(train_size or 2000, 2000), min(test_size or 1000, 1000)
         val = aeutils.subset(val, 500, generator=generator)
     train = aeutils.subset(train, train_size, generator=generator)
     test = aeutils.subset(test, test_size, generator=generator)
     return train, val, test
+
+
+def split_text(train, val, test) -> str:
+    """The sizes of a (train, val, test) triple of splits, for a result's protocol."""
+    return (
+        f"{len(train.x):,} training / {len(val.x):,} validation images (carved from MNIST's"
+        f" 60,000 training images with seed {SEED}) / {len(test.x):,} test images"
+    )

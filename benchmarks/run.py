@@ -13,6 +13,7 @@ time. Quick runs must not overwrite the committed results: their default --out i
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import sys
@@ -54,6 +55,7 @@ def entry(
             "command": command,
         },
         "settings": outcome.settings,
+        **({} if outcome.protocol is None else {"protocol": outcome.protocol}),
         "checks": [c.as_dict() for c in outcome.checks],
         "data": outcome.data,
     }
@@ -112,7 +114,13 @@ def main(argv: list[str] | None = None) -> int:
         aeutils.setup(SEED)
         outcome = BENCHMARKS[name](args.quick)
         result = entry(name, outcome, args.quick, started, load_start, clock.seconds, command)
-        merge(out, name, result)
+        try:
+            merge(out, name, result)
+        except Exception:  # keep what took minutes to measure, then fail
+            kept = out.with_name(f"{out.stem}.unmerged-{name}.json")
+            kept.write_text(json.dumps(result, indent=1, allow_nan=False) + "\n")
+            print(f"{name}: could not merge into {out}; the result is kept in {kept}")
+            raise
         print_checks(name, result)
     print(f"\nresults: {out}")
     return 0

@@ -10,6 +10,7 @@ import re
 
 import jsonschema
 import pytest
+import torch
 
 from benchmarks import results, run
 from benchmarks.common import Check
@@ -51,6 +52,55 @@ def test_schema_rejects_an_entry_without_provenance(quick_results):
     del data["benchmarks"]["vae_grey"]["provenance"]["machine"]
     with pytest.raises(jsonschema.ValidationError, match="machine"):
         results.validate(data)
+
+
+def test_schema_requires_a_quality_result_to_record_its_protocol(quick_results):
+    data = json.loads(quick_results.read_text())
+    entry = data["benchmarks"]["denoising"]
+    assert entry["protocol"]["seeds"] and entry["protocol"]["split"]
+    del entry["protocol"]
+    with pytest.raises(jsonschema.ValidationError, match="'protocol' is a required property"):
+        results.validate(data)
+
+
+def test_schema_requires_each_quality_check_to_say_how_it_departs_from_its_anchor(quick_results):
+    data = json.loads(quick_results.read_text())
+    del data["benchmarks"]["vae_grey"]["checks"][0]["deviation"]
+    with pytest.raises(jsonschema.ValidationError, match="'deviation' is a required property"):
+        results.validate(data)
+
+
+def test_contrast_normalisation_centres_each_image_and_sets_its_l1_scale():
+    from benchmarks.quality import contrast_normalise
+
+    x = torch.rand(5, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    normalised = contrast_normalise(3 * x + 1)  # brightness and contrast do not matter
+    assert normalised.shape == (5, 784) and normalised.dtype == torch.float32
+    torch.testing.assert_close(normalised.mean(1), torch.zeros(5), atol=1e-5, rtol=0)
+    torch.testing.assert_close(normalised.abs().mean(1), torch.ones(5))
+    torch.testing.assert_close(normalised, contrast_normalise(x), atol=1e-5, rtol=0)
+
+
+def test_iwae_vae_has_the_papers_architecture_and_output_biases():
+    from benchmarks.quality import iwae_vae
+
+    x = torch.rand(50, 784, generator=torch.Generator().manual_seed(0))
+    model = iwae_vae(x)
+    linears = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    assert [(m.in_features, m.out_features) for m in linears] == [
+        (784, 200),
+        (200, 200),
+        (200, 50),
+        (200, 50),
+        (50, 200),
+        (200, 200),
+        (200, 784),
+    ]
+    assert not any(isinstance(m, torch.nn.ReLU) for m in model.modules())
+    assert sum(isinstance(m, torch.nn.Tanh) for m in model.modules()) == 4
+    with torch.no_grad():
+        empty_code = torch.sigmoid(linears[-1].bias)
+    torch.testing.assert_close(empty_code, x.mean(0).clamp(1e-3, 1 - 1e-3))
 
 
 def test_quick_runs_never_overwrite_the_committed_results():
