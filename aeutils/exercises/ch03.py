@@ -1,4 +1,4 @@
-"""Chapter 3 exercises: interpolating codes, distance to the nearest code, the slant of a digit."""
+"""Chapter 3 exercises: interpolating codes, neighbours that share a digit, the slant of a digit."""
 
 from __future__ import annotations
 
@@ -15,14 +15,16 @@ def _code_pairs(g: torch.Generator) -> list[tuple]:
     return cases
 
 
-def _points_and_codes(g: torch.Generator) -> list[tuple]:
+def _labelled_codes(g: torch.Generator) -> list[tuple]:
+    """Queries and codes around a few class centres, so that neighbours often share a label."""
     cases = []
-    for p, c, d in ((1, 1, 2), (3, 7, 2), (10, 4, 2), (6, 20, 5), (20, 9, 32)):
-        points = torch.randn(p, d, generator=g) * 2
-        codes = torch.randn(c, d, generator=g) * 2
-        cases.append((points, codes))
-    points, codes = cases[-1]
-    points[:3] = codes[:3]  # points that are codes: distance 0
+    for p, c, d, classes, k in ((4, 12, 2, 3, 3), (6, 30, 5, 4, 5), (10, 40, 16, 10, 4)):
+        centres = torch.randn(classes, d, generator=g) * 3
+        labels = torch.randint(classes, (c,), generator=g)
+        query_labels = torch.randint(classes, (p,), generator=g)
+        codes = centres[labels] + torch.randn(c, d, generator=g) * 2
+        queries = centres[query_labels] + torch.randn(p, d, generator=g) * 2
+        cases.append((queries, query_labels, codes, labels, k))
     return cases
 
 
@@ -52,13 +54,12 @@ register(
     ),
 )
 register(
-    "nearest-code-distance",
+    "neighbour-agreement",
     Exercise(
-        _points_and_codes,
-        "the Euclidean distance (a square root of a sum of squares) to the closest code, one per"
-        " point",
-        rtol=1e-4,
-        atol=1e-5,
+        _labelled_codes,
+        "all distances at once (torch.cdist), the indices of the k smallest per query"
+        " (topk(k, largest=False)), their labels compared with the query's: one share in [0, 1]"
+        " per query",
     ),
 )
 register(

@@ -1,6 +1,6 @@
 """Chapter 3: reference solutions and known mistakes.
 
-Interpolating codes, distance to the nearest code, the slant of a digit.
+Interpolating codes, neighbours in code space that share a digit, the slant of a digit.
 
 Instructor side: not installed with aeutils. After editing, regenerate the stored outputs with
 `python tools/exercise_data.py` (see CONTRIBUTING.md, "Exercises").
@@ -17,10 +17,17 @@ def interpolate_codes(z1: torch.Tensor, z2: torch.Tensor, steps: int) -> torch.T
     return (1 - t) * z1 + t * z2
 
 
-def nearest_code_distance(points: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
-    """Euclidean distance from each of `points` (P, d) to its nearest row of `codes` (C, d)."""
-    differences = points[:, None, :] - codes[None, :, :]
-    return differences.pow(2).sum(dim=2).sqrt().min(dim=1).values
+def neighbour_agreement(
+    queries: torch.Tensor,
+    query_labels: torch.Tensor,
+    codes: torch.Tensor,
+    labels: torch.Tensor,
+    k: int,
+) -> torch.Tensor:
+    """For each of `queries` (P, d), the share of its `k` nearest rows of `codes` (C, d), by
+    Euclidean distance, whose label in `labels` (C,) is the query's own (`query_labels`, (P,))."""
+    nearest = torch.cdist(queries, codes).topk(k, dim=1, largest=False).indices  # (P, k)
+    return (labels[nearest] == query_labels[:, None]).float().mean(dim=1)
 
 
 def image_slant(images: torch.Tensor) -> torch.Tensor:
@@ -43,7 +50,7 @@ def image_slant(images: torch.Tensor) -> torch.Tensor:
 
 REFERENCES = {
     "interpolate-codes": interpolate_codes,
-    "nearest-code-distance": nearest_code_distance,
+    "neighbour-agreement": neighbour_agreement,
     "image-slant": image_slant,
 }
 
@@ -58,12 +65,21 @@ def _without_end(z1, z2, steps):
     return (1 - t) * z1 + t * z2
 
 
-def _squared_distance(points, codes):
-    return torch.cdist(points, codes).pow(2).min(dim=1).values
+def _farthest(queries, query_labels, codes, labels, k):
+    farthest = torch.cdist(queries, codes).topk(k, dim=1).indices
+    return (labels[farthest] == query_labels[:, None]).float().mean(dim=1)
 
 
-def _nearest_index(points, codes):
-    return torch.cdist(points, codes).argmin(dim=1).float()
+def _count(queries, query_labels, codes, labels, k):
+    return neighbour_agreement(queries, query_labels, codes, labels, k) * k
+
+
+def _one_share_for_all(queries, query_labels, codes, labels, k):
+    return neighbour_agreement(queries, query_labels, codes, labels, k).mean()
+
+
+def _nearest_only(queries, query_labels, codes, labels, k):
+    return neighbour_agreement(queries, query_labels, codes, labels, 1)
 
 
 def _rows_and_columns_swapped(images):
@@ -87,9 +103,18 @@ MISTAKES = {
             _without_end,
         ),
     ],
-    "nearest-code-distance": [
-        ("the squared distance: take the square root", _squared_distance),
-        ("the index of the nearest code, not its distance", _nearest_index),
+    "neighbour-agreement": [
+        (
+            "the k farthest codes: topk returns the largest distances unless largest=False",
+            _farthest,
+        ),
+        ("a count of agreeing neighbours: divide by k for a share", _count),
+        (
+            "one share for all queries together: keep one per query (the mean over the k"
+            " neighbours, dim=1)",
+            _one_share_for_all,
+        ),
+        ("only the nearest code counted: look at all k of them", _nearest_only),
     ],
     "image-slant": [
         (

@@ -17,10 +17,13 @@ def test_interpolate_codes_starts_at_z1_ends_at_z2_in_equal_steps():
     assert torch.allclose(path, torch.tensor([[0, 2], [1, 1], [2, 0], [3, -1], [4, -2.0]]))
 
 
-def test_nearest_code_distance_is_zero_on_codes_and_euclidean_elsewhere():
-    codes = torch.tensor([[0.0, 0.0], [3.0, 4.0]])
-    points = torch.tensor([[0.0, 0.0], [6.0, 8.0], [1.0, 0.0]])
-    assert torch.allclose(ch03.nearest_code_distance(points, codes), torch.tensor([0.0, 5.0, 1.0]))
+def test_neighbour_agreement_counts_the_share_of_the_k_nearest_with_the_querys_label():
+    codes = torch.tensor([[0.0], [1.0], [2.0], [10.0], [11.0]])
+    labels = torch.tensor([0, 0, 1, 1, 1])
+    queries, query_labels = torch.tensor([[0.4], [10.6]]), torch.tensor([0, 0])
+    # 0.4: nearest 0, 1, 2 (labels 0, 0, 1); 10.6: nearest 11, 10, 2 (labels 1, 1, 1)
+    shares = ch03.neighbour_agreement(queries, query_labels, codes, labels, 3)
+    torch.testing.assert_close(shares, torch.tensor([2 / 3, 0.0]))
 
 
 def test_image_slant_measures_the_lean_of_a_sheared_bar():
