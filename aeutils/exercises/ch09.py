@@ -1,5 +1,5 @@
-"""Chapter 9 exercises: sparsity KL per unit, a Sigmoid layer's Jacobian unit by unit, the VAE's
-objective."""
+"""Chapter 9 exercises: which way the sparsity penalty pushes, a Sigmoid layer's Jacobian unit by
+unit, the VAE's objective."""
 
 from __future__ import annotations
 
@@ -59,11 +59,11 @@ def _vae_cases(g: torch.Generator) -> list[tuple]:
 
 
 register(
-    "sparsity-kl",
+    "sparsity-gradient",
     Exercise(
         _sparsity_cases,
-        "one value per unit, shaped like rho_hat (did you sum over units?):"
-        " ρ log(ρ/ρ̂) + (1 − ρ) log((1 − ρ)/(1 − ρ̂)), natural logarithms",
+        "one value per unit, shaped like rho_hat: differentiate ρ log(ρ/ρ̂) + (1 − ρ) log((1 − ρ)/"
+        "(1 − ρ̂)) with respect to ρ̂ (ρ is a constant); it is 0 at ρ̂ = ρ",
         rtol=1e-4,
         atol=1e-6,
     ),

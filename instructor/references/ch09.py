@@ -1,6 +1,6 @@
 """Chapter 9: reference solutions and known mistakes.
 
-Sparsity KL per unit, a Sigmoid layer's Jacobian unit by unit, the VAE's objective.
+Which way the sparsity penalty pushes, a Sigmoid layer's Jacobian unit by unit, the VAE's objective.
 
 Instructor side: not installed with aeutils. After editing, regenerate the stored outputs with
 `python tools/exercise_data.py` (see CONTRIBUTING.md, "Exercises").
@@ -12,10 +12,11 @@ import torch
 import torch.nn.functional as F
 
 
-def kl_sparsity(rho: float, rho_hat: torch.Tensor) -> torch.Tensor:
-    """KL(ρ || ρ̂_j) for each unit j: ρ log(ρ/ρ̂_j) + (1 − ρ) log((1 − ρ)/(1 − ρ̂_j)), shaped like
-    `rho_hat` (the sparse autoencoder's penalty is their sum)."""
-    return rho * torch.log(rho / rho_hat) + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))
+def kl_sparsity_gradient(rho: float, rho_hat: torch.Tensor) -> torch.Tensor:
+    """∂/∂ρ̂_j of Σ_k KL(ρ || ρ̂_k) for each unit j, shaped like `rho_hat`:
+    KL(ρ || ρ̂) = ρ log(ρ/ρ̂) + (1 − ρ) log((1 − ρ)/(1 − ρ̂)) gives −ρ/ρ̂ + (1 − ρ)/(1 − ρ̂),
+    zero at ρ̂ = ρ, positive above it (descent lowers ρ̂), negative below."""
+    return (1 - rho) / (1 - rho_hat) - rho / rho_hat
 
 
 def sigmoid_jacobian_by_unit(
@@ -45,22 +46,30 @@ def vae_objective(model, x: torch.Tensor, beta: float, eps: torch.Tensor) -> tor
 
 
 REFERENCES = {
-    "sparsity-kl": kl_sparsity,
+    "sparsity-gradient": kl_sparsity_gradient,
     "sigmoid-jacobian-by-unit": sigmoid_jacobian_by_unit,
     "vae-objective": vae_objective,
 }
 
 
 def _summed(rho, rho_hat):
-    return kl_sparsity(rho, rho_hat).sum()
+    return kl_sparsity_gradient(rho, rho_hat).sum()
 
 
-def _reversed_kl(rho, rho_hat):
-    return rho_hat * torch.log(rho_hat / rho) + (1 - rho_hat) * torch.log((1 - rho_hat) / (1 - rho))
+def _sign_flipped(rho, rho_hat):
+    return -kl_sparsity_gradient(rho, rho_hat)
 
 
 def _first_term_only(rho, rho_hat):
-    return rho * torch.log(rho / rho_hat)
+    return -rho / rho_hat
+
+
+def _with_respect_to_rho(rho, rho_hat):
+    return torch.log(rho / rho_hat) - torch.log((1 - rho) / (1 - rho_hat))
+
+
+def _the_penalty_itself(rho, rho_hat):
+    return rho * torch.log(rho / rho_hat) + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))
 
 
 def _summed_over_units(x, weight, bias):
@@ -129,10 +138,22 @@ def _batch_sum(model, x, beta, eps):
 
 
 MISTAKES = {
-    "sparsity-kl": [
+    "sparsity-gradient": [
         ("summed over the units: one value per unit, shaped like rho_hat", _summed),
-        ("arguments swapped: this is KL(ρ̂ || ρ), and the KL is not symmetric", _reversed_kl),
-        ("the first term only: add (1 − ρ) log((1 − ρ)/(1 − ρ̂))", _first_term_only),
+        (
+            "the sign is flipped: the derivative of ρ log(ρ/ρ̂) = ρ log ρ − ρ log ρ̂ is −ρ/ρ̂",
+            _sign_flipped,
+        ),
+        (
+            "the first term only: (1 − ρ) log((1 − ρ)/(1 − ρ̂)) depends on ρ̂ too, and adds"
+            " +(1 − ρ)/(1 − ρ̂)",
+            _first_term_only,
+        ),
+        (
+            "the derivative with respect to ρ, not to ρ̂ (each unit's mean activation)",
+            _with_respect_to_rho,
+        ),
+        ("the penalty itself, not its derivative", _the_penalty_itself),
     ],
     "sigmoid-jacobian-by-unit": [
         (

@@ -8,13 +8,14 @@ from aeutils.vae import elbo, kl_to_standard_normal, log_likelihood
 from instructor.references import ch09
 
 
-def test_kl_sparsity_per_unit_sums_to_the_library_penalty():
+def test_sparsity_gradient_agrees_with_autograd_through_the_library_penalty():
     g = torch.Generator().manual_seed(0)
-    activations = torch.rand(50, 6, generator=g, dtype=torch.float64)
-    per_unit = ch09.kl_sparsity(0.05, activations.mean(dim=0))
-    assert per_unit.shape == (6,) and (per_unit >= 0).all()
-    assert torch.allclose(per_unit.sum(), penalties.kl_sparsity(activations, 0.05))
-    assert ch09.kl_sparsity(0.05, torch.tensor([0.05])).abs().item() < 1e-7
+    activations = torch.rand(50, 6, generator=g, dtype=torch.float64).requires_grad_(True)
+    penalties.kl_sparsity(activations, 0.05).backward()
+    per_unit = ch09.kl_sparsity_gradient(0.05, activations.detach().mean(dim=0))
+    assert per_unit.shape == (6,)
+    # the penalty reads each unit's mean, so every activation gets 1/N of the unit's derivative
+    torch.testing.assert_close(activations.grad, (per_unit / 50).expand(50, 6))
 
 
 def test_sigmoid_jacobian_by_unit_reference_agrees_with_autograd_unit_by_unit():
@@ -55,13 +56,22 @@ def test_the_vae_checks_model_is_shown_by_its_sizes_and_leaves_the_global_genera
 
 
 def test_summing_over_units_gets_the_message_of_the_conventions(capsys):
-    def kl_sparsity(rho, rho_hat):
-        return ch09.kl_sparsity(rho, rho_hat).sum()
+    def kl_sparsity_gradient(rho, rho_hat):
+        return ch09.kl_sparsity_gradient(rho, rho_hat).sum()
 
-    assert not exercises.check("sparsity-kl", kl_sparsity)
+    assert not exercises.check("sparsity-gradient", kl_sparsity_gradient)
     out = capsys.readouterr().out
-    assert "✗ kl_sparsity(0.05, tensor([0.05, 0.2])) returned shape (), expected (2,)" in out
-    assert "sum over units" in out
+    assert (
+        "✗ kl_sparsity_gradient(0.05, tensor([0.05, 0.2])) returned shape (), expected (2,)" in out
+    )
+    assert "summed over the units" in out
+
+
+def test_sparsity_gradient_is_zero_at_rho_and_pushes_towards_it():
+    rho_hat = torch.tensor([0.01, 0.05, 0.5], dtype=torch.float64)
+    gradient = ch09.kl_sparsity_gradient(0.05, rho_hat)
+    assert gradient[0] < 0 and gradient[2] > 0
+    torch.testing.assert_close(gradient[1], torch.tensor(0.0, dtype=torch.float64))
 
 
 def test_a_float32_answer_to_the_float64_jacobian_check_is_told_to_convert(capsys):
