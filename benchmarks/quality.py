@@ -54,6 +54,15 @@ def _history(h: aeutils.History) -> dict:
     }
 
 
+def _quality(title: str, splits, checks, data, settings, protocol: dict) -> Outcome:
+    """A quality `Outcome`, its dataset sizes and its protocol's split read from `splits`, the
+    (train, val, test) the benchmark used."""
+    train, val, test = splits
+    sizes = {"train": len(train.x), "val": len(val.x), "test": len(test.x)}
+    protocol = {"data": protocol["data"], "split": split_text(train, val, test), **protocol}
+    return Outcome(title, "quality", checks, data, settings, sizes, protocol)
+
+
 def _fit_phases(model, train_x, val_x, phases, **kwargs) -> dict:
     """`aeutils.fit` once per (epochs, learning rate) phase, each starting from the weights the
     last one kept: a step-wise learning-rate schedule. Returns the phases' histories, merged."""
@@ -138,19 +147,16 @@ def hs2006(quick: bool) -> Outcome:
     }
     protocol = {
         "data": "MNIST grey levels in [0, 1]",
-        "split": split_text(train, val, test),
         "preprocessing": "none",
         "seeds": [SEED],
         "measure": "squared error summed over the 784 pixels, mean over the test images",
     }
-    sizes = {"train": len(train.x), "val": len(val.x), "test": len(test.x)}
-    return Outcome(
+    return _quality(
         "Squared error per image at a 30-d code (Hinton & Salakhutdinov 2006)",
-        "quality",
+        (train, val, test),
         checks,
         data,
         settings,
-        sizes,
         protocol,
     )
 
@@ -204,21 +210,18 @@ def code_size(quick: bool) -> Outcome:
         "lr": 1e-3,
         "pca": "sklearn PCA(k) fitted on the training images",
     }
-    sizes = {"train": len(train.x), "val": len(val.x), "test": len(test.x)}
     protocol = {
         "data": "MNIST grey levels in [0, 1]",
-        "split": split_text(train, val, test),
         "preprocessing": "none",
         "seeds": [SEED],
         "measure": "MSE per pixel on the test images",
     }
-    return Outcome(
+    return _quality(
         "Test error against code size: PCA, MLP AE, conv AE",
-        "quality",
+        (train, val, test),
         checks,
         {"rows": rows},
         settings,
-        sizes,
         protocol,
     )
 
@@ -298,7 +301,6 @@ def vae_grey(quick: bool) -> Outcome:
     }
     protocol = {
         "data": "MNIST grey levels in [0, 1], not binarised",
-        "split": split_text(train, val, test),
         "preprocessing": "none",
         "seeds": [SEED],
         "likelihood": "Bernoulli cross-entropy on the grey levels, as pytorch/examples: not a"
@@ -306,14 +308,12 @@ def vae_grey(quick: bool) -> Outcome:
         " log-likelihood",
         "measure": "BCE + KL per image on the test images, one draw of z each",
     }
-    sizes = {"train": len(train.x), "val": len(val.x), "test": len(test.x)}
-    return Outcome(
+    return _quality(
         "VAE on grey-level MNIST: BCE + KL per image",
-        "quality",
+        (train, val, test),
         checks,
         data,
         settings,
-        sizes,
         protocol,
     )
 
@@ -419,7 +419,6 @@ def vae_binary(quick: bool) -> Outcome:
     }
     protocol = {
         "data": "MNIST binarised at random: each pixel 1 with its grey level as probability",
-        "split": split_text(train, val, test),
         "preprocessing": "a new binarisation of the training images at every batch; the test"
         f" images binarised once (generator seed {SEED})",
         "seeds": [SEED],
@@ -427,14 +426,12 @@ def vae_binary(quick: bool) -> Outcome:
         "measure": f"importance-sampled NLL with k = {k:,}, mean over the test images",
         "k": k,
     }
-    sizes = {"train": len(train.x), "val": len(val.x), "test": len(test.x)}
-    return Outcome(
+    return _quality(
         "VAE on binarised MNIST: NLL on the IWAE protocol",
-        "quality",
+        (train, val, test),
         checks,
         data,
         settings,
-        sizes,
         protocol,
     )
 
@@ -482,20 +479,17 @@ def denoising(quick: bool) -> Outcome:
     }
     protocol = {
         "data": "MNIST grey levels in [0, 1]",
-        "split": split_text(train, val, test),
         "preprocessing": "Gaussian noise of standard deviation σ added, clipped to [0, 1]"
         " (aeutils.gaussian_noise); test noise drawn once",
         "seeds": [SEED],
         "measure": "mean over the test images of the per-image PSNR (aeutils.psnr)",
     }
-    sizes = {"train": len(train.x), "val": len(val.x), "test": len(test.x)}
-    return Outcome(
+    return _quality(
         "Denoising: PSNR gain on Gaussian noise",
-        "quality",
+        (train, val, test),
         checks,
         {"rows": rows},
         settings,
-        sizes,
         protocol,
     )
 
@@ -594,27 +588,25 @@ def anomaly(quick: bool) -> Outcome:
     }
     protocol = {
         "data": "MNIST grey levels",
-        "split": split_text(train, val, test),
         "preprocessing": "global contrast normalisation (L1) of every image, then min-max"
         " scaling with the minimum and maximum of the normal digit's training images",
         "seeds": list(seeds),
         "measure": "AUROC of the score on the whole test set (the normal digit against the"
         " other nine), mean over the ten digits",
     }
-    sizes = {"train": len(train.x), "val": len(val.x), "test": len(test.x)}
-    return Outcome(
+    data = {
+        "rows": rows,
+        "ae_mean": ae_mean,
+        "ae_seed_spread": ae_spread,
+        "pca_mean": pca_mean,
+        "pca_components": components,
+    }
+    return _quality(
         "Anomaly detection: one digit normal, AUROC (Ruff et al.'s protocol)",
-        "quality",
+        (train, val, test),
         checks,
-        {
-            "rows": rows,
-            "ae_mean": ae_mean,
-            "ae_seed_spread": ae_spread,
-            "pca_mean": pca_mean,
-            "pca_components": components,
-        },
+        data,
         settings,
-        sizes,
         protocol,
     )
 
