@@ -1,4 +1,5 @@
-"""Chapter 3 exercises: interpolating codes, neighbours that share a digit, the slant of a digit."""
+"""Chapter 3 exercises: interpolating codes, neighbours that share a digit, which code units follow a
+measured property (the slant)."""
 
 from __future__ import annotations
 
@@ -28,22 +29,17 @@ def _labelled_codes(g: torch.Generator) -> list[tuple]:
     return cases
 
 
-def _slanted_images(g: torch.Generator) -> list[tuple]:
-    def strokes(n: int, height: int, width: int) -> torch.Tensor:
-        # a thick bar through the centre with a random lean, on a faint noisy background
-        lean = torch.rand(n, 1, 1, generator=g) * 1.4 - 0.7
-        r = torch.arange(height, dtype=torch.float32)[:, None]
-        c = torch.arange(width, dtype=torch.float32)[None, :]
-        centre = width / 2 + lean * (height / 2 - r)
-        bar = (1 - (c - centre).abs() / 2).clamp(min=0)
-        noise = torch.rand(n, height, width, generator=g) * 0.05
-        return (bar + noise).clamp(max=1).unsqueeze(1)
-
-    return [
-        (strokes(4, 28, 28),),
-        (strokes(3, 12, 9),),  # not square: rows and columns must not be swapped
-        (torch.rand(5, 1, 6, 10, generator=g),),
-    ]
+def _codes_and_values(g: torch.Generator) -> list[tuple]:
+    """Codes with offsets and scales of their own, and values that depend on some of the units: a
+    cosine (no centring) or a covariance (no scaling) gives other numbers than a correlation."""
+    cases = []
+    for n, d in ((40, 1), (60, 5), (200, 16)):
+        codes = torch.randn(n, d, generator=g) * (torch.rand(d, generator=g) * 3 + 0.5)
+        codes = codes + torch.randn(d, generator=g) * 4
+        weights = torch.randn(d, generator=g)
+        values = codes @ weights + torch.randn(n, generator=g) * 2 + 5
+        cases.append((codes, values))
+    return cases
 
 
 register(
@@ -63,11 +59,11 @@ register(
     ),
 )
 register(
-    "image-slant",
+    "unit-correlations",
     Exercise(
-        _slanted_images,
-        "weight every pixel's row and column by its intensity, measure them from the ink-weighted"
-        " centre; rows count downwards, so a right-leaning digit has a positive slant",
+        _codes_and_values,
+        "one Pearson correlation per code unit (per column), with its sign: centre each column and"
+        " the values, then divide by the product of their norms; shape (d,)",
         rtol=1e-4,
         atol=1e-5,
     ),

@@ -1,6 +1,7 @@
 """Chapter 3: reference solutions and known mistakes.
 
-Interpolating codes, neighbours in code space that share a digit, the slant of a digit.
+Interpolating codes, neighbours in code space that share a digit, which code units follow a
+measured property.
 
 Instructor side: not installed with aeutils. After editing, regenerate the stored outputs with
 `python tools/exercise_data.py` (see CONTRIBUTING.md, "Exercises").
@@ -30,28 +31,17 @@ def neighbour_agreement(
     return (labels[nearest] == query_labels[:, None]).float().mean(dim=1)
 
 
-def image_slant(images: torch.Tensor) -> torch.Tensor:
-    """Slant of each image of `images` (N, 1, H, W): the ink-weighted shear, positive leaning right.
-
-    With pixel intensities w at row r (downwards) and column c, and ink-weighted means r̄, c̄:
-    slant = -Σ w (c - c̄)(r - r̄) / Σ w (r - r̄)², the columns the stroke moves right per row up.
-    """
-    n, _, height, width = images.shape
-    w = images.reshape(n, height, width)
-    rows = torch.arange(height, dtype=w.dtype)[:, None].expand(height, width)
-    cols = torch.arange(width, dtype=w.dtype)[None, :].expand(height, width)
-    mass = w.sum(dim=(1, 2))
-    r_mean = (w * rows).sum(dim=(1, 2)) / mass
-    c_mean = (w * cols).sum(dim=(1, 2)) / mass
-    dr = rows - r_mean[:, None, None]
-    dc = cols - c_mean[:, None, None]
-    return -(w * dc * dr).sum(dim=(1, 2)) / (w * dr * dr).sum(dim=(1, 2))
+def unit_correlations(codes: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
+    """The Pearson correlation of each column of `codes` (N, d) with `values` (N,): shape (d,)."""
+    centred = codes - codes.mean(dim=0)
+    v = values - values.mean()
+    return (centred * v[:, None]).sum(dim=0) / (centred.norm(dim=0) * v.norm())
 
 
 REFERENCES = {
     "interpolate-codes": interpolate_codes,
     "neighbour-agreement": neighbour_agreement,
-    "image-slant": image_slant,
+    "unit-correlations": unit_correlations,
 }
 
 
@@ -82,16 +72,16 @@ def _nearest_only(queries, query_labels, codes, labels, k):
     return neighbour_agreement(queries, query_labels, codes, labels, 1)
 
 
-def _rows_and_columns_swapped(images):
-    return image_slant(images.transpose(-1, -2))
+def _cosine(codes, values):
+    return (codes * values[:, None]).sum(dim=0) / (codes.norm(dim=0) * values.norm())
 
 
-def _unweighted_centre(images):
-    n, _, h, w = images.shape
-    rows = torch.arange(h, dtype=images.dtype)[:, None] - (h - 1) / 2
-    cols = torch.arange(w, dtype=images.dtype)[None, :] - (w - 1) / 2
-    x = images.reshape(n, h, w)
-    return -(x * rows * cols).sum(dim=(1, 2)) / (x * rows**2).sum(dim=(1, 2))
+def _covariance(codes, values):
+    return ((codes - codes.mean(dim=0)) * (values - values.mean())[:, None]).mean(dim=0)
+
+
+def _without_sign(codes, values):
+    return unit_correlations(codes, values).abs()
 
 
 MISTAKES = {
@@ -116,14 +106,21 @@ MISTAKES = {
         ),
         ("only the nearest code counted: look at all k of them", _nearest_only),
     ],
-    "image-slant": [
+    "unit-correlations": [
         (
-            "rows and columns swapped: rows are the second-to-last dimension, columns the last",
-            _rows_and_columns_swapped,
+            "a cosine, not a correlation: centre each column and the values (subtract their"
+            " means) before the products",
+            _cosine,
         ),
         (
-            "measured from the image's centre: measure from the ink-weighted centre (r̄, c̄)",
-            _unweighted_centre,
+            "a covariance, not a correlation: divide by the norms of the centred column and of"
+            " the centred values",
+            _covariance,
+        ),
+        (
+            "|r| instead of r: keep the sign, a unit whose value falls as the property grows"
+            " has a negative correlation",
+            _without_sign,
         ),
     ],
 }

@@ -26,20 +26,14 @@ def test_neighbour_agreement_counts_the_share_of_the_k_nearest_with_the_querys_l
     torch.testing.assert_close(shares, torch.tensor([2 / 3, 0.0]))
 
 
-def test_image_slant_measures_the_lean_of_a_sheared_bar():
-    height = width = 28
-    r = torch.arange(height, dtype=torch.float32)[:, None]
-    c = torch.arange(width, dtype=torch.float32)[None, :]
-    for lean in (-0.4, 0.0, 0.3):
-        centre = width / 2 + lean * (height / 2 - r)
-        bar = (1 - (c - centre).abs()).clamp(min=0)  # one pixel wide, leaning right by `lean`
-        slant = ch03.image_slant(bar[None, None])
-        assert math.isclose(slant.item(), lean, abs_tol=0.02)
-
-
-def test_image_slant_of_a_mirrored_image_changes_sign():
-    x = torch.rand(3, 1, 9, 7, generator=torch.Generator().manual_seed(0))
-    assert torch.allclose(ch03.image_slant(x.flip(-1)), -ch03.image_slant(x), atol=1e-5)
+def test_unit_correlations_agree_with_numpy_column_by_column():
+    g = torch.Generator().manual_seed(0)
+    codes = torch.randn(50, 4, generator=g) * torch.tensor([1.0, 3.0, 0.2, 5.0]) + 7
+    values = codes[:, 1] - 2 * codes[:, 3] + torch.randn(50, generator=g)
+    r = ch03.unit_correlations(codes, values)
+    expected = [np.corrcoef(codes[:, j].numpy(), values.numpy())[0, 1] for j in range(4)]
+    torch.testing.assert_close(r, torch.tensor(expected, dtype=torch.float32), rtol=1e-4, atol=1e-5)
+    assert r[3] < -0.9  # the sign is kept
 
 
 def test_pca_reconstruct_agrees_with_scikit_learn():
