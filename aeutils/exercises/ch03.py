@@ -1,5 +1,5 @@
-"""Chapter 3 exercises: interpolating codes, neighbours that share a digit, which code units follow a
-measured property (the slant)."""
+"""Chapter 3 exercises: interpolating codes, neighbours that share a digit, which code units
+follow a measured property (the slant)."""
 
 from __future__ import annotations
 
