@@ -6,11 +6,15 @@ quote the number the run measured; on Colab or Binder, without myst-nb, it does 
 false one ($AEUTILS_STRICT_CLAIMS=1, set by `make book`); elsewhere (quick mode, a reader's run) it
 is reported. The build marks each checked sentence in the HTML.
 `describe_figures` gives every figure a notebook shows a text description (its titles and axis
-labels), which the book uses as the figure's alt text. `setup` is a notebook's first call.
+labels), which the book uses as the figure's alt text. `release_memory_after_cells` hands memory
+freed in a cell back to the system. `setup` is a notebook's first call.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import math
 import numbers as _numbers
 import os
@@ -83,13 +87,47 @@ def describe_figures() -> None:
     plain.for_type(Figure, lambda figure, printer, cycle: printer.text(describe_figure(figure)))
 
 
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's `malloc_trim`, or None where the C library has none (macOS, Windows, musl)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+def release_memory(*_: Any) -> bool:
+    """Return the heap memory freed so far to the operating system (glibc's `malloc_trim(0)`).
+
+    glibc keeps freed blocks for reuse, so without this a notebook's resident memory only grows:
+    each cell's peak sits on top of what earlier cells freed. True if memory could be trimmed.
+    """
+    trim = _malloc_trim()
+    return bool(trim(0)) if trim is not None else False
+
+
+def release_memory_after_cells() -> None:
+    """In IPython, call `release_memory` after every cell (once, however often this is called)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or _malloc_trim() is None:
+        return
+    if release_memory not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", release_memory)
+
+
 def setup(seed: int = 0, threads: int | None = None):
     """A notebook's first call: `aeutils.runtime.configure(seed, threads)` (seeds, threads, the
-    device `fit` trains on), then `describe_figures()`; returns the seeded torch generator."""
+    device `fit` trains on), `describe_figures()` and `release_memory_after_cells()`; returns the
+    seeded torch generator."""
     from .runtime import configure
 
     generator = configure(seed, threads)
     describe_figures()
+    release_memory_after_cells()
     return generator
 
 

@@ -31,7 +31,9 @@ from .validation import check_callable, check_images, check_model, check_scalar
 CACHE_ENV = "AEUTILS_CACHE"
 _NOT_IN_KEY = {"progress", "device"}  # how training is shown or where it runs, not what it learns
 _PACKAGE = Path(__file__).resolve().parent
-_TRAINS_NOTHING = {"exercises", "explorer.py"}  # parts of aeutils that cannot change a model
+# Parts of aeutils that cannot change a model: the self-checks, the explorers' export, and the
+# notebook helpers (glue, claims, figure text, memory release; `setup` only calls runtime.configure)
+_TRAINS_NOTHING = {"exercises", "explorer.py", "book.py"}
 _LOCK = _PACKAGE.parent / "requirements" / "lock.txt"  # present in the repository, not on Colab
 # Parts of a description that change from run to run: a key holding them would never match again.
 _UNSTABLE = re.compile(r"0x[0-9a-fA-F]{6,}|<lambda>|<locals>")

@@ -77,6 +77,44 @@ def test_describe_figures_outside_ipython_does_nothing():
     assert get_ipython() is None and not InteractiveShell.initialized()  # no shell was started
 
 
+def test_release_memory_runs_malloc_trim_after_every_cell_hooked_once(monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    calls = []
+    monkeypatch.setattr(book, "_malloc_trim", lambda: lambda pad: calls.append(pad) or 1)
+    shell = InteractiveShell.instance()
+    try:
+        book.release_memory_after_cells()
+        book.release_memory_after_cells()  # a notebook re-running its setup cell
+        assert shell.events.callbacks["post_run_cell"].count(book.release_memory) == 1
+        shell.run_cell("x = 1")
+        shell.run_cell("y = 2")
+        assert calls == [0, 0]
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_release_memory_without_malloc_trim_does_nothing_and_hooks_nothing(monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.setattr(book, "_malloc_trim", lambda: None)
+    assert book.release_memory() is False
+    shell = InteractiveShell.instance()
+    try:
+        book.release_memory_after_cells()
+        assert book.release_memory not in shell.events.callbacks["post_run_cell"]
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_release_memory_after_cells_outside_ipython_starts_no_shell():
+    from IPython import get_ipython
+    from IPython.core.interactiveshell import InteractiveShell
+
+    book.release_memory_after_cells()
+    assert get_ipython() is None and not InteractiveShell.initialized()
+
+
 SENTENCE = "the denoising autoencoder's output is closer to the clean digit"
 
 
