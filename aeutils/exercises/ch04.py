@@ -1,4 +1,5 @@
-"""Chapter 4 exercises: the Gaussian likelihood behind MSE, the BCE floor, the range floor."""
+"""Chapter 4 exercises: the Gaussian likelihood behind MSE and its best σ, the BCE floor, the range
+floor."""
 
 from __future__ import annotations
 
@@ -11,6 +12,19 @@ def _gaussian_cases(g: torch.Generator) -> list[tuple]:
     cases = []
     for shape, sigma in (((1, 4), 1.0), ((5, 784), 0.1), ((3, 1, 28, 28), 0.5), ((4, 10), 2.0)):
         cases.append((torch.rand(shape, generator=g), torch.rand(shape, generator=g), sigma))
+    return cases
+
+
+def _sigma_cases(g: torch.Generator) -> list[tuple]:
+    cases = []  # reconstructions off by noise and, in some cases, a constant bias
+    for shape, noise, bias in (
+        ((1, 4), 0.3, 0.1),
+        ((5, 784), 0.1, 0.0),
+        ((3, 1, 28, 28), 0.2, -0.05),
+        ((4, 10), 1.0, 0.5),
+    ):
+        x = torch.rand(shape, generator=g)
+        cases.append((x + bias + noise * torch.randn(shape, generator=g), x))
     return cases
 
 
@@ -43,6 +57,16 @@ register(
         _gaussian_cases,
         "sum over each example's values (not mean); the variance is sigma², and the constant"
         " n/2·log(2πσ²) counts too",
+        rtol=1e-4,
+    ),
+)
+register(
+    "best-sigma",
+    Exercise(
+        _sigma_cases,
+        "x̂ is fixed: write the total NLL over every value of every image as a function of σ"
+        " alone, set its derivative to zero and solve; return σ (not σ²), one number for the"
+        " whole batch, as a 0-dimensional tensor",
         rtol=1e-4,
     ),
 )

@@ -1,5 +1,5 @@
-"""Chapter 8 exercises: the reparameterisation trick, the KL between diagonal Gaussians, and how
-evenly samples spread over the ten digits."""
+"""Chapter 8 exercises: the reparameterisation trick, for a Gaussian and for a Laplace
+distribution, the KL between diagonal Gaussians, and how evenly samples spread over the digits."""
 
 from __future__ import annotations
 
@@ -14,6 +14,16 @@ def _gaussian_params(g: torch.Generator) -> list[tuple]:
         mu = 2 * torch.randn(n, d, generator=g)
         logvar = 2 * torch.randn(n, d, generator=g)
         cases.append((mu, logvar, torch.randn(n, d, generator=g)))
+    return cases
+
+
+def _laplace_params(g: torch.Generator) -> list[tuple]:
+    cases = []
+    for n, d in ((1, 4), (4, 3), (8, 16), (2, 1)):
+        mu, log_b = 2 * torch.randn(n, d, generator=g), torch.randn(n, d, generator=g)
+        cases.append((mu, log_b, torch.rand(n, d, generator=g).clamp(1e-4, 1 - 1e-4)))
+    grid = torch.tensor([[0.01, 0.25, 0.5, 0.75, 0.99]])  # both halves and the median
+    cases.append((torch.zeros(1, 5), torch.zeros(1, 5), grid))
     return cases
 
 
@@ -47,6 +57,16 @@ register(
         _gaussian_params,
         "the encoder gives log σ², so σ = exp(logvar / 2), not exp(logvar) or logvar itself;"
         " the draw is mu + σ * eps, element by element",
+        rtol=1e-5,
+        atol=1e-5,
+    ),
+)
+register(
+    "laplace-draw",
+    Exercise(
+        _laplace_params,
+        "write the CDF of Laplace(μ, b) on each side of μ, solve F(z) = u for z on each side"
+        " (u < ½ below μ, u > ½ above), and use b = exp(log_b); the result must increase with u",
         rtol=1e-5,
         atol=1e-5,
     ),

@@ -1,6 +1,6 @@
 """Chapter 4: reference solutions and known mistakes.
 
-The Gaussian likelihood behind MSE, the BCE floor, the range floor.
+The Gaussian likelihood behind MSE and the σ that maximises it, the BCE floor, the range floor.
 
 Instructor side: not installed with aeutils. After editing, regenerate the stored outputs with
 `python tools/exercise_data.py` (see CONTRIBUTING.md, "Exercises").
@@ -20,6 +20,12 @@ def gaussian_nll(x_hat: torch.Tensor, x: torch.Tensor, sigma: float) -> torch.Te
     return squared / (2 * sigma**2) + 0.5 * n * math.log(2 * math.pi * sigma**2)
 
 
+def best_sigma(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """The σ that maximises the likelihood of `x` under N(x_hat, σ² I), one σ for every value:
+    setting d/dσ of Σ (x - x_hat)²/(2σ²) + log σ to zero gives σ² = the mean squared error."""
+    return (x - x_hat).pow(2).mean().sqrt()
+
+
 def binary_entropy(x: torch.Tensor) -> torch.Tensor:
     """Entropy in nats of a Bernoulli(x) variable, value by value, with 0·log 0 = 0."""
     return -(torch.xlogy(x, x) + torch.xlogy(1 - x, 1 - x))
@@ -32,6 +38,7 @@ def mse_floor(x: torch.Tensor, low: float, high: float) -> float:
 
 REFERENCES = {
     "gaussian-nll": gaussian_nll,
+    "best-sigma": best_sigma,
     "binary-entropy": binary_entropy,
     "mse-floor": mse_floor,
 }
@@ -51,6 +58,22 @@ def _missing_half(x_hat, x, sigma):
     return squared / sigma**2 + 0.5 * n * math.log(2 * math.pi * sigma**2)
 
 
+def _variance_not_sigma(x_hat, x):
+    return (x - x_hat).pow(2).mean()
+
+
+def _sum_not_mean(x_hat, x):
+    return (x - x_hat).pow(2).sum().sqrt()
+
+
+def _centred(x_hat, x):
+    return (x - x_hat).std()
+
+
+def _per_image(x_hat, x):
+    return (x - x_hat).pow(2).flatten(1).mean(dim=1).sqrt()
+
+
 def _naive_logs(x):
     return -(x * torch.log(x) + (1 - x) * torch.log(1 - x))
 
@@ -68,6 +91,16 @@ MISTAKES = {
         ("the mean over values: the negative log-likelihood sums over them", _mean_not_sum),
         ("the constant n/2 · log(2πσ²) is missing", _without_constant),
         ("missing the ½: the squared error is divided by 2σ²", _missing_half),
+    ],
+    "best-sigma": [
+        ("that is σ², the variance: σ is its square root", _variance_not_sigma),
+        ("the sum of the squared errors: σ² is their mean over every value", _sum_not_mean),
+        (
+            "the standard deviation of x - x̂ centres the errors (and divides by n - 1): the"
+            " Gaussian is centred on x̂ itself, so σ² is the plain mean of (x - x̂)²",
+            _centred,
+        ),
+        ("one σ per image: the exercise asks for one σ shared by the whole batch", _per_image),
     ],
     "binary-entropy": [
         ("0 · log 0 gave NaN: use torch.xlogy, which takes 0 · log 0 = 0", _naive_logs),

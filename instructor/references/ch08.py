@@ -16,6 +16,13 @@ def reparameterize(mu: torch.Tensor, logvar: torch.Tensor, eps: torch.Tensor) ->
     return mu + torch.exp(0.5 * logvar) * eps
 
 
+def laplace_draw(mu: torch.Tensor, log_b: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+    """A draw of Laplace(mu, exp(log_b)) from uniform noise `u` in (0, 1): the inverse of the
+    CDF, F(z) = ½·exp((z - mu)/b) below mu and 1 - ½·exp(-(z - mu)/b) above it."""
+    centred = u - 0.5
+    return mu - torch.exp(log_b) * torch.sign(centred) * torch.log1p(-2 * centred.abs())
+
+
 def kl_diagonal_gaussians(
     mu1: torch.Tensor, logvar1: torch.Tensor, mu2: torch.Tensor, logvar2: torch.Tensor
 ) -> torch.Tensor:
@@ -36,6 +43,7 @@ def class_spread(labels: torch.Tensor) -> float:
 
 REFERENCES = {
     "reparameterize": reparameterize,
+    "laplace-draw": laplace_draw,
     "kl-diagonal-gaussians": kl_diagonal_gaussians,
     "class-spread": class_spread,
 }
@@ -75,10 +83,39 @@ def _absent_digits_kept(labels):
     return float(-(shares * shares.log2()).sum())
 
 
+def _log_b_as_b(mu, log_b, u):
+    return mu - log_b * torch.sign(u - 0.5) * torch.log1p(-2 * (u - 0.5).abs())
+
+
+def _decreasing(mu, log_b, u):
+    return laplace_draw(mu, log_b, 1 - u)
+
+
+def _lower_half_only(mu, log_b, u):
+    return mu + torch.exp(log_b) * torch.log(2 * u)
+
+
+def _exponential_draw(mu, log_b, u):
+    return mu - torch.exp(log_b) * torch.log1p(-u)
+
+
 MISTAKES = {
     "reparameterize": [
         ("exp(logvar) is the variance σ², not σ: σ = exp(logvar / 2)", _variance_not_std),
         ("log-variance used as σ", _logvar_as_std),
+    ],
+    "laplace-draw": [
+        ("log_b used as b: the scale is b = exp(log_b)", _log_b_as_b),
+        (
+            "a valid Laplace draw, but decreasing in u: the exercise asks for the inverse CDF,"
+            " which increases with u",
+            _decreasing,
+        ),
+        (
+            "the lower half's inverse, ln(2u), used for every u: above the median it is wrong",
+            _lower_half_only,
+        ),
+        ("an exponential draw shifted by μ: the Laplace density has two sides", _exponential_draw),
     ],
     "kl-diagonal-gaussians": [
         ("arguments swapped: the KL is not symmetric", _swapped),

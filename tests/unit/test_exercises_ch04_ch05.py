@@ -21,6 +21,20 @@ def test_gaussian_nll_is_the_normal_log_density_and_mse_up_to_constants():
     assert torch.allclose(slope, ((x - x_hat) ** 2).mean(dim=1), rtol=1e-4)
 
 
+def test_best_sigma_maximises_the_gaussian_likelihood_of_the_whole_batch():
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(6, 1, 28, 28, generator=g)
+    x_hat = x + 0.02 + 0.1 * torch.randn(x.shape, generator=g)
+    s = ch04.best_sigma(x_hat, x)
+    assert s.shape == () and s > 0
+
+    def total_nll(sigma):
+        return -torch.distributions.Normal(x_hat, sigma).log_prob(x).sum()
+
+    assert total_nll(s) < total_nll(s * 0.99) and total_nll(s) < total_nll(s * 1.01)
+    assert torch.allclose(s**2, F.mse_loss(x_hat, x))
+
+
 def test_binary_entropy_is_the_bce_of_the_targets_with_themselves():
     x = torch.tensor([0.0, 1.0, 0.5, 0.2, 0.999])
     entropy = ch04.binary_entropy(x)

@@ -38,6 +38,17 @@ def test_reparameterize_scales_and_shifts_the_noise():
     assert torch.allclose(ch08.reparameterize(mu, logvar, eps), torch.tensor([[2.0, -3.0]]))
 
 
+def test_laplace_draw_is_the_inverse_cdf_of_the_laplace_distribution():
+    u = torch.linspace(0.001, 0.999, 999, dtype=torch.float64)
+    mu, log_b = (
+        torch.tensor(1.5, dtype=torch.float64),
+        torch.tensor(math.log(0.7), dtype=torch.float64),
+    )
+    z = ch08.laplace_draw(mu, log_b, u)
+    assert torch.allclose(z, torch.from_numpy(stats.laplace.ppf(u.numpy(), loc=1.5, scale=0.7)))
+    assert bool((z.diff() > 0).all()) and ch08.laplace_draw(mu, log_b, torch.tensor(0.5)) == mu
+
+
 def test_kl_diagonal_gaussians_agrees_with_torch_distributions():
     g = torch.Generator().manual_seed(0)
     mu1, logvar1, mu2, logvar2 = (
