@@ -4,6 +4,8 @@ at full settings or in quick mode, starting from an empty model cache (so traini
 Each notebook runs in a child Python process that executes it with papermill; the kernel is that
 child's own child, so after it exits the child reads the kernel's peak resident memory from
 `getrusage(RUSAGE_CHILDREN)` (exact, not sampled) and reports it with the wall time.
+`book_binder` runs them with another environment's Python ($BENCH_PYTHON): Binder's, whose
+PyTorch is the CPU-only build (environment.yml), lighter to import than a CUDA build.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ PREFIXES_ENV = "BENCH_NOTEBOOKS"  # e.g. "ch00 ch01": run only notebooks whose n
 # `AEUTILS_CACHE=DIR/models make book`) and executed notebooks (notebooks/) in; by default both
 # go to a temporary folder.
 KEEP_ENV = "BENCH_KEEP"
+PYTHON_ENV = "BENCH_PYTHON"  # book_binder: the Python of an environment made from environment.yml
 MIB = 1024 * 1024
 
 CHILD = r"""
@@ -57,9 +60,11 @@ def notebooks(quick_suite: bool) -> list[Path]:
     return found[:1] if quick_suite else found
 
 
-def run_notebook(path: Path, out: Path, quick: bool, env: dict) -> dict:
+def run_notebook(
+    path: Path, out: Path, quick: bool, env: dict, python: str = sys.executable
+) -> dict:
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path), str(out), "1" if quick else "0"],
+        [python, "-c", CHILD, str(path), str(out), "1" if quick else "0"],
         env=env,
         capture_output=True,
         text=True,
@@ -88,7 +93,7 @@ def run_notebook(path: Path, out: Path, quick: bool, env: dict) -> dict:
 IDLE_IMPORTS = "import aeutils, matplotlib.pyplot, numpy, scipy, sklearn.decomposition, torch"
 
 
-def idle_kernel(folder: Path, env: dict) -> dict:
+def idle_kernel(folder: Path, env: dict, python: str) -> dict:
     """A kernel that only imports what the notebooks import: the memory every notebook starts
     from, so that the rows can show what each notebook adds."""
     import nbformat
@@ -97,7 +102,7 @@ def idle_kernel(folder: Path, env: dict) -> dict:
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(IDLE_IMPORTS)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(notebook, path)
-    return run_notebook(path, folder / "idle-kernel.out.ipynb", False, env)
+    return run_notebook(path, folder / "idle-kernel.out.ipynb", False, env, python)
 
 
 def work_folder(tmp: Path) -> Path:
@@ -114,8 +119,21 @@ def work_folder(tmp: Path) -> Path:
     return folder
 
 
-def book(quick_mode: bool, quick_suite: bool) -> Outcome:
+def torch_build(python: str) -> tuple[str, str | None]:
+    """The torch version `python` imports and its CUDA version (None for a CPU-only build)."""
+    probe = "import json, torch; print(json.dumps([torch.__version__, torch.version.cuda]))"
+    result = subprocess.run([python, "-c", probe], capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise SystemExit(f"{python} cannot import torch: {result.stderr.strip()[-300:]}")
+    version, cuda = json.loads(result.stdout.strip().splitlines()[-1])
+    return version, cuda
+
+
+def book(
+    quick_mode: bool, quick_suite: bool, python: str = sys.executable, where: str = ""
+) -> Outcome:
     paths = notebooks(quick_suite)
+    kernel_torch, _ = torch_build(python)
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-book-") as tmp:
         work = work_folder(Path(tmp))
@@ -126,10 +144,10 @@ def book(quick_mode: bool, quick_suite: bool) -> Outcome:
         env.setdefault("AEUTILS_THREADS", str(threads))
         if not quick_mode:
             env["AEUTILS_STRICT_CLAIMS"] = "1"  # as `make book`: a false claim fails the notebook
-        idle = idle_kernel(Path(tmp), env)
+        idle = idle_kernel(Path(tmp), env, python)
         print(f"  idle kernel (imports only): {idle['peak_mib']:.0f} MiB", flush=True)
         for i, path in enumerate(paths, 1):
-            row = run_notebook(path, work / "notebooks" / path.name, quick_mode, env)
+            row = run_notebook(path, work / "notebooks" / path.name, quick_mode, env, python)
             row["added_mib"] = round(row["peak_mib"] - idle["peak_mib"], 1)
             rows.append(row)
             status = "ok" if row["ok"] else f"FAILED: {row['error'][:200]}"
@@ -146,6 +164,7 @@ def book(quick_mode: bool, quick_suite: bool) -> Outcome:
     failed = [r["notebook"] for r in rows if not r["ok"]]
     prefixes = os.environ.get(PREFIXES_ENV, "")
     what = f"notebooks {prefixes.replace(' ', ', ')}" if prefixes else "whole book"
+    what += where
     checks = [
         Check(
             f"{what} at {mode}: total wall time",
@@ -184,10 +203,12 @@ def book(quick_mode: bool, quick_suite: bool) -> Outcome:
         "notebooks": [p.name for p in paths],
         "cache": "empty AEUTILS_CACHE" + (" (kept)" if os.environ.get(KEEP_ENV) else ""),
         "runner": "papermill, kernel python3",
+        "python": python,
+        "kernel_torch": kernel_torch,
         "notebook_filter": os.environ.get(PREFIXES_ENV, ""),
     }
     return Outcome(
-        f"Whole-book execution at {mode}",
+        f"Whole-book execution at {mode}{where}",
         "book",
         checks,
         {
@@ -212,4 +233,29 @@ def book_quick(quick: bool) -> Outcome:
     return book(quick_mode=True, quick_suite=quick)
 
 
-BENCHMARKS = {"book_full": book_full, "book_quick": book_quick}
+def binder_unmet() -> str:
+    """Why `book_binder` cannot run here, or "" if it can."""
+    python = os.environ.get(PYTHON_ENV)
+    if not python:
+        return (
+            f"set ${PYTHON_ENV} to the Python of an environment made from environment.yml"
+            " (CPU-only PyTorch) that has aeutils installed (pip install -e .)"
+        )
+    version, cuda = torch_build(python)
+    if cuda is not None:
+        return (
+            f"${PYTHON_ENV}={python} imports torch {version}, a CUDA {cuda} build; Binder"
+            " installs PyTorch's CPU-only build (environment.yml): expected one without CUDA"
+        )
+    return ""
+
+
+def book_binder(quick: bool) -> Outcome:
+    """Every notebook at full settings with Binder's CPU-only PyTorch: wall time and peak memory."""
+    if reason := binder_unmet():
+        raise SystemExit(f"book_binder: {reason}")
+    return book(quick, quick, os.environ[PYTHON_ENV], where=" in Binder's environment")
+
+
+book_binder.unmet = binder_unmet  # run.py asks before it starts any benchmark
+BENCHMARKS = {"book_full": book_full, "book_binder": book_binder, "book_quick": book_quick}

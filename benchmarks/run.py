@@ -98,6 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}")
+    unmet = {n: getattr(BENCHMARKS[n], "unmet", str)() for n in names}
+    unmet = {n: reason for n, reason in unmet.items() if reason}
+    if unmet and args.only:
+        parser.error("; ".join(f"{n} cannot run: {reason}" for n, reason in unmet.items()))
+    for name, reason in unmet.items():
+        print(f"skipping {name} (its earlier result stays): {reason}")
+    names = [n for n in names if n not in unmet]
     out = args.out or (QUICK_OUT if args.quick else FULL_OUT)
     if args.quick and out.resolve() == FULL_OUT.resolve():
         parser.error(f"--quick never writes {FULL_OUT.relative_to(ROOT)} (the committed results)")

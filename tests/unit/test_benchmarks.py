@@ -7,6 +7,7 @@ Nothing here asserts a timing or a quality number: those depend on the machine a
 import json
 import os
 import re
+import sys
 
 import jsonschema
 import pytest
@@ -190,6 +191,29 @@ def test_book_run_keeps_its_models_only_in_an_empty_folder(tmp_path, monkeypatch
     (kept / "models" / "old.pt").write_bytes(b"")
     with pytest.raises(SystemExit, match=r"BENCH_KEEP=.*kept: expected an empty or absent folder"):
         book_run.work_folder(tmp_path)
+
+
+def test_book_binder_wants_an_environment_with_cpu_only_torch(monkeypatch, capsys):
+    from benchmarks import book_run
+
+    monkeypatch.delenv(book_run.PYTHON_ENV, raising=False)
+    with pytest.raises(SystemExit, match=r"set \$BENCH_PYTHON to the Python of an environment"):
+        book_run.book_binder(quick=True)
+    with pytest.raises(SystemExit):  # asked for by name: refused before anything runs
+        run.main(["--quick", "--only", "vae_grey", "book_binder"])
+    assert "book_binder cannot run: set $BENCH_PYTHON" in capsys.readouterr().err
+    monkeypatch.setenv(book_run.PYTHON_ENV, "/envs/gpu/bin/python")
+    monkeypatch.setattr(book_run, "torch_build", lambda python: ("2.13.0+cu130", "13.0"))
+    with pytest.raises(SystemExit, match=r"imports torch 2.13.0\+cu130, a CUDA 13.0 build"):
+        book_run.book_binder(quick=True)
+
+
+def test_torch_build_reports_the_interpreters_torch():
+    from benchmarks import book_run
+
+    assert book_run.torch_build(sys.executable) == (torch.__version__, torch.version.cuda)
+    with pytest.raises(SystemExit, match="cannot import torch"):
+        book_run.torch_build("/bin/false")
 
 
 def test_speed_tries_no_more_threads_than_aeutils_threads(monkeypatch):
