@@ -10,6 +10,7 @@ PyTorch is the CPU-only build (environment.yml), lighter to import than a CUDA b
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -119,8 +120,10 @@ def work_folder(tmp: Path) -> Path:
     return folder
 
 
+@functools.cache
 def torch_build(python: str) -> tuple[str, str | None]:
-    """The torch version `python` imports and its CUDA version (None for a CPU-only build)."""
+    """The torch version `python` imports and its CUDA version (None for a CPU-only build); asked
+    once per interpreter (run.py's check, book_binder's and the row's settings all need it)."""
     probe = "import json, torch; print(json.dumps([torch.__version__, torch.version.cuda]))"
     result = subprocess.run([python, "-c", probe], capture_output=True, text=True, check=False)
     if result.returncode:
