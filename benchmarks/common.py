@@ -117,6 +117,27 @@ class Stopwatch:
         return time.perf_counter() - self.start
 
 
+def best_seconds(work: Callable[[], object], repeats: int = 5) -> float:
+    """The shortest of `repeats` timed runs of `work`, after one untimed run."""
+    work()  # warm-up
+    times = []
+    for _ in range(repeats):
+        clock = Stopwatch()
+        work()
+        times.append(clock.seconds)
+    return min(times)
+
+
+def matmul_peak(n: int = 2048) -> float:
+    """GFLOP/s of an n x n float32 matmul: the machine's attainable peak for dense work.
+
+    Recorded before and after every benchmark too: on a shared host the same machine can run
+    markedly slower at one hour than at another, which the load average inside it does not show.
+    """
+    a, b = torch.rand(n, n), torch.rand(n, n)
+    return 2 * n**3 / best_seconds(lambda: a @ b) / 1e9
+
+
 def mnist_splits(
     quick: bool,
     train_size: int | None = None,

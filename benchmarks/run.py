@@ -24,7 +24,7 @@ import torch
 import aeutils
 
 from . import book_run, quality, speed
-from .common import SEED, Outcome, Stopwatch, load_average, machine, now
+from .common import SEED, Outcome, Stopwatch, load_average, machine, matmul_peak, now
 from .results import merge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,14 @@ BENCHMARKS = {**speed.BENCHMARKS, **book_run.BENCHMARKS, **quality.BENCHMARKS}
 
 
 def entry(
-    name: str, outcome: Outcome, quick: bool, started: str, load_start, seconds: float, command: str
+    name: str,
+    outcome: Outcome,
+    quick: bool,
+    started: str,
+    load_start,
+    speed_start: float,
+    seconds: float,
+    command: str,
 ) -> dict:
     return {
         "name": name,
@@ -50,6 +57,8 @@ def entry(
             "aeutils_threads_env": os.environ.get("AEUTILS_THREADS"),
             "load_average_start": load_start,
             "load_average_end": load_average(),
+            "matmul_gflops_start": round(speed_start, 1),
+            "matmul_gflops_end": round(matmul_peak(), 1),
             "dataset_sizes": outcome.dataset_sizes,
             "machine": machine(),
             "command": command,
@@ -117,10 +126,14 @@ def main(argv: list[str] | None = None) -> int:
             f"\n[{i}/{len(names)}] {name}: {BENCHMARKS[name].__doc__.split('.')[0].strip()}",
             flush=True,
         )
-        started, load_start, clock = now(), load_average(), Stopwatch()
+        started, load_start, speed_start = now(), load_average(), matmul_peak()
         aeutils.setup(SEED)
+        clock = Stopwatch()
         outcome = BENCHMARKS[name](args.quick)
-        result = entry(name, outcome, args.quick, started, load_start, clock.seconds, command)
+        seconds = clock.seconds
+        result = entry(
+            name, outcome, args.quick, started, load_start, speed_start, seconds, command
+        )
         try:
             merge(out, name, result)
         except Exception:  # keep what took minutes to measure, then fail

@@ -36,7 +36,14 @@ DEFAULT_THREADS = torch.get_num_threads()  # read before aeutils.setup changes i
 import aeutils  # noqa: E402
 from aeutils.data import batches, resolve_data_root  # noqa: E402
 
-from .common import SEED, Check, Outcome, Stopwatch, load_average  # noqa: E402
+from .common import (  # noqa: E402
+    SEED,
+    Check,
+    Outcome,
+    best_seconds,
+    load_average,
+    matmul_peak,
+)
 
 BATCH = 128
 IMAGES_ENV = "BENCH_SPEED_IMAGES"  # fewer images per timed epoch (e.g. on a loaded machine)
@@ -117,22 +124,6 @@ def step_flops(module: torch.nn.Module, inputs: torch.Tensor) -> float:
     with FlopCounterMode(display=False) as counter:
         module(inputs).float().pow(2).mean().backward()
     return float(counter.get_total_flops())
-
-
-def best_seconds(work: Callable[[], object], repeats: int = 5) -> float:
-    work()  # warm-up
-    times = []
-    for _ in range(repeats):
-        clock = Stopwatch()
-        work()
-        times.append(clock.seconds)
-    return min(times)
-
-
-def matmul_peak(n: int = 2048) -> float:
-    """GFLOP/s of an n x n float32 matmul: the machine's attainable peak for dense work."""
-    a, b = torch.rand(n, n), torch.rand(n, n)
-    return 2 * n**3 / best_seconds(lambda: a @ b) / 1e9
 
 
 def conv_peaks(make, x: torch.Tensor) -> dict[str, float]:

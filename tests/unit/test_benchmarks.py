@@ -36,6 +36,8 @@ def test_quick_suite_writes_valid_results_with_provenance(quick_results):
         assert entry["checks"], f"{name} has no target"
         provenance = entry["provenance"]
         assert provenance["machine"]["cpu_model"] and provenance["dataset_sizes"]["test"] > 0
+        # the machine's speed just before and after: a matrix product's GFLOP/s
+        assert provenance["matmul_gflops_start"] > 0 and provenance["matmul_gflops_end"] > 0
 
 
 def test_rerunning_one_benchmark_keeps_the_others(quick_results, tmp_path):
