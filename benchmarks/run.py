@@ -127,12 +127,11 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         started, load_start, speed_start = now(), load_average(), matmul_peak()
-        aeutils.setup(SEED)
         clock = Stopwatch()
+        aeutils.setup(SEED)
         outcome = BENCHMARKS[name](args.quick)
-        seconds = clock.seconds
         result = entry(
-            name, outcome, args.quick, started, load_start, speed_start, seconds, command
+            name, outcome, args.quick, started, load_start, speed_start, clock.seconds, command
         )
         try:
             merge(out, name, result)
